@@ -1,0 +1,135 @@
+// `kiln`: the command-line driver. Exceptions become exit codes here (see
+// cli/exit_codes.h); commands that run programs go through the runtime
+// library loaded on demand (cli/runtime_loader.h).
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <iterator>
+
+#include "cli/exit_codes.h"
+#include "cli/runtime_loader.h"
+#include "frontend/large_stack.h"
+#include "frontend/program.h"
+#include "ir/lower.h"
+#include "ir/passes.h"
+#include "ir/print.h"
+#include "runtime/entry.h"
+
+namespace kiln {
+
+namespace {
+
+bool stderr_is_terminal() { return isatty(STDERR_FILENO) != 0; }
+
+// Reads the program: a path, or "-" for standard input.
+bool read_program(const std::string& path, std::string& display_path, std::string& text) {
+  if (path == "-") {
+    display_path = "<stdin>";
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    return true;
+  }
+  display_path = path;
+  std::string error;
+  if (!read_file(path, text, error)) {
+    std::cerr << "kiln: error: " << error << "\n";
+    return false;
+  }
+  return true;
+}
+
+// Front end (and lowering for `ir`) without loading the runtime.
+int check_or_print_ir(const std::string& path, bool print_ir) {
+  std::string display, text;
+  if (!read_program(path, display, text)) return kExitUsage;
+  int code = kExitOk;
+  run_with_large_stack([&] {
+    Program program;
+    Diagnostics diags;
+    int main_module = add_source(program, display, &text, diags);
+    print_diagnostics(std::cerr, program.sources, diags, stderr_is_terminal());
+    if (main_module < 0) {
+      code = kExitCompileError;
+      return;
+    }
+    if (!print_ir) return;
+    ir::Program lowered;
+    ir::lower_program(program, lowered);
+    ir::run_passes(lowered);
+    ir::print_program(std::cout, lowered);
+  });
+  return code;
+}
+
+int run(const std::string& path, const std::vector<std::string>& args, const uint64_t* seed, bool validate) {
+  std::string display, text;
+  if (!read_program(path, display, text)) return kExitUsage;
+  std::string error;
+  auto run_fn = reinterpret_cast<KilnRunFn>(load_runtime_symbol("kiln_runtime_run", error));
+  if (!run_fn) {
+    std::cerr << "kiln: error: " << error << "\n";
+    return kExitInternalError;
+  }
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  KilnRunRequest request{};
+  request.path = display.c_str();
+  request.source = text.c_str();
+  request.argc = static_cast<int>(argv.size());
+  request.argv = argv.data();
+  request.has_seed = seed != nullptr;
+  request.seed = seed ? *seed : 0;
+  request.color = stderr_is_terminal();
+  request.validate = validate;
+  return run_fn(&request);
+}
+
+int main_impl(int argc, char** argv) {
+  CLI::App app{"Kiln: a probabilistic programming language (models, handlers, SVI, NUTS)", "kiln"};
+  app.set_version_flag("--version", std::string("kiln ") + KILN_VERSION);
+  app.require_subcommand(0, 1);
+
+  std::string file;
+  std::vector<std::string> program_args;
+  uint64_t seed = 0;
+  bool no_validate = false;
+
+  CLI::App* run_cmd = app.add_subcommand("run", "run a program");
+  run_cmd->add_option("file", file, "the .ppl program, or - for standard input")->required();
+  auto* seed_opt = run_cmd->add_option("--seed", seed, "seed every random number generator");
+  run_cmd->add_flag("--no-validate", no_validate, "skip distribution argument checks (faster)");
+  run_cmd->add_option("args", program_args, "arguments for the program (after --), seen as argv");
+
+  CLI::App* check_cmd = app.add_subcommand("check", "check a program for errors without running it");
+  check_cmd->add_option("file", file, "the .ppl program, or - for standard input")->required();
+
+  CLI::App* ir_cmd = app.add_subcommand("ir", "print the program's intermediate representation");
+  ir_cmd->add_option("file", file, "the .ppl program, or - for standard input")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  if (run_cmd->parsed()) return run(file, program_args, seed_opt->count() ? &seed : nullptr, !no_validate);
+  if (check_cmd->parsed()) return check_or_print_ir(file, false);
+  if (ir_cmd->parsed()) return check_or_print_ir(file, true);
+  std::cout << app.help();
+  return kExitOk;
+}
+
+}  // namespace
+
+}  // namespace kiln
+
+int main(int argc, char** argv) {
+  try {
+    return kiln::main_impl(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "kiln: internal error: " << e.what()
+              << "\nThis is a bug in Kiln; please report it with the program that caused it.\n";
+    return kiln::kExitInternalError;
+  }
+}

@@ -1,0 +1,117 @@
+#include "frontend/program.h"
+
+#include <filesystem>
+#include <unordered_set>
+
+#include "frontend/parse.h"
+#include "frontend/resolver.h"
+
+namespace kiln {
+
+uint32_t GlobalTable::intern(const std::string& name) {
+  auto [it, inserted] = index_.emplace(name, static_cast<uint32_t>(names_.size()));
+  if (inserted) names_.push_back(name);
+  return it->second;
+}
+
+const uint32_t* GlobalTable::find(const std::string& name) const {
+  auto it = index_.find(name);
+  return it == index_.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+class Loader {
+ public:
+  Loader(Program& program, Diagnostics& diags) : program_(program), diags_(diags) {}
+
+  // Returns the module index, or -1 on errors.
+  int load(const std::string& path, const std::string* text, const SourceRange& imported_at) {
+    std::string key = text ? path : canonical(path);
+    if (!text) {
+      auto done = program_.module_by_path.find(key);
+      if (done != program_.module_by_path.end()) return static_cast<int>(done->second);
+      if (in_progress_.count(key)) {
+        diags_.error(imported_at, "import cycle: '" + path + "' is already being imported",
+                     "move the shared definitions into a third file that both import");
+        return -1;
+      }
+    }
+    std::string source;
+    if (text) {
+      source = *text;
+    } else {
+      std::string error;
+      if (!read_file(path, source, error)) {
+        diags_.error(imported_at, error, imported_at.valid() ? "import paths are relative to the importing file" : "");
+        return -1;
+      }
+    }
+    uint32_t file_id = program_.sources.add(path, std::move(source));
+    std::unique_ptr<ast::Module> module = parse_module(program_.sources, file_id, diags_);
+    if (!module) return -1;
+    module->file = file_id;
+    module->path = path;
+
+    in_progress_.insert(key);
+    bool imports_ok = load_imports(*module, path);
+    in_progress_.erase(key);
+
+    // Names from a file that failed to load would all look undefined: stop
+    // here rather than bury the real error under the cascade.
+    if (!imports_ok) return -1;
+    size_t errors_before = diags_.error_count();
+    declare_globals(program_, *module);
+    resolve_module(program_, *module, diags_);
+    if (diags_.error_count() > errors_before) return -1;
+
+    program_.modules.push_back(std::move(module));
+    uint32_t index = static_cast<uint32_t>(program_.modules.size() - 1);
+    if (!text) program_.module_by_path.emplace(key, index);
+    return static_cast<int>(index);
+  }
+
+ private:
+  static std::string canonical(const std::string& path) {
+    std::error_code ec;
+    fs::path p = fs::weakly_canonical(fs::path(path), ec);
+    return ec ? path : p.string();
+  }
+
+  bool load_imports(ast::Module& module, const std::string& importer) {
+    bool ok = true;
+    fs::path base = fs::path(importer).parent_path();
+    for (ast::StmtPtr& s : module.body) {
+      if (s->kind != ast::StmtKind::kImport) continue;
+      auto& imp = s->as<ast::Import>();
+      fs::path target = fs::path(imp.path);
+      if (target.is_relative() && importer != "<stdin>" && importer != "<repl>") target = base / target;
+      imp.resolved = target.string();
+      int index = load(imp.resolved, nullptr, s->range);
+      if (index < 0) {
+        ok = false;
+        continue;
+      }
+      imp.module_index = static_cast<uint32_t>(index);
+    }
+    return ok;
+  }
+
+  Program& program_;
+  Diagnostics& diags_;
+  std::unordered_set<std::string> in_progress_;
+};
+
+}  // namespace
+
+int add_source(Program& program, const std::string& path, const std::string* text,
+               Diagnostics& diags) {
+  Loader loader(program, diags);
+  int index = loader.load(path, text, SourceRange{});
+  diags.sort();
+  return index;
+}
+
+}  // namespace kiln

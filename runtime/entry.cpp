@@ -1,0 +1,64 @@
+#include "runtime/entry.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/exit_codes.h"
+#include "frontend/large_stack.h"
+#include "frontend/program.h"
+#include "ir/lower.h"
+#include "ir/passes.h"
+#include "runtime/builtin_registry.h"
+#include "runtime/effects.h"
+#include "runtime/error_report.h"
+#include "runtime/interpreter.h"
+
+namespace kiln::rt {
+
+namespace {
+
+int run_program(const KilnRunRequest& request) {
+  Program program;
+  Diagnostics diags;
+  std::string source_text = request.source ? request.source : "";
+  int main_module = add_source(program, request.path, request.source ? &source_text : nullptr, diags);
+  print_diagnostics(std::cerr, program.sources, diags, request.color != 0);
+  if (main_module < 0) return diags.has_errors() ? kExitCompileError : kExitUsage;
+
+  ir::Program lowered;
+  ir::lower_program(program, lowered);
+  ir::run_passes(lowered);
+
+  std::vector<Value> args;
+  for (int i = 0; i < request.argc; ++i) args.push_back(make_str(request.argv[i]));
+  register_constant(BuiltinId::k_argv, make_list(std::move(args)));
+  if (request.has_seed) set_global_seed(request.seed);
+
+  Interpreter interpreter(lowered);
+  try {
+    interpreter.run_module(lowered.main_module);
+  } catch (const KilnError& e) {
+    std::fflush(stdout);
+    print_runtime_error(std::cerr, program.sources, e, request.color != 0);
+    return kExitRuntimeError;
+  }
+  std::fflush(stdout);
+  return kExitOk;
+}
+
+}  // namespace
+
+}  // namespace kiln::rt
+
+extern "C" int kiln_runtime_run(const KilnRunRequest* request) {
+  int code = kiln::kExitInternalError;
+  try {
+    kiln::run_with_large_stack([&] { code = kiln::rt::run_program(*request); });
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::cerr << "kiln: internal error: " << e.what()
+              << "\nThis is a bug in Kiln; please report it with the program that caused it.\n";
+    code = kiln::kExitInternalError;
+  }
+  return code;
+}

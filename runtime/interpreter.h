@@ -1,0 +1,56 @@
+// Executes IR. One Interpreter per program run (or REPL session); it owns the
+// global slots and the constant values, and runs on the thread that created
+// it (the handler stack and RNG are per thread).
+//
+// Calls of .ppl functions recurse on the C++ stack with their registers in
+// the caller's frame (alloca), so a call allocates nothing on the heap; run
+// the interpreter on a large stack (frontend/large_stack.h). Recursion deeper
+// than kMaxCallDepth is a KilnError, not a crash.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "frontend/source.h"
+#include "ir/ir.h"
+#include "runtime/call_args.h"
+#include "runtime/objects.h"
+#include "runtime/value.h"
+
+namespace kiln::rt {
+
+// Deep enough for recursive models (10 000 frames must work), shallow enough
+// that a runaway recursion stops well inside the 1 GiB stack.
+inline constexpr int kMaxCallDepth = 50000;
+
+class Interpreter {
+ public:
+  explicit Interpreter(const ir::Program& program);
+  ~Interpreter();
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+
+  // Runs module `index`'s top-level code (imports run on first Import).
+  void run_module(uint32_t index);
+  // Calls a closure with arguments; binds keywords and defaults like Python.
+  Value call_function(FunctionObject& fn, const CallArgs& args);
+
+  // The interpreter running on this thread (for builtins that call back).
+  static Interpreter* current();
+
+  // Makes newly added constants/globals/modules of the (growing) program usable.
+  void sync_with_program();
+
+ private:
+  friend Value call_value(const Value& fn, const CallArgs& args);
+  Value execute(const ir::Function& fn, FunctionObject* closure, Value* regs);
+
+  const ir::Program& program_;
+  std::vector<Value> constants_;
+  std::vector<Value> globals_;
+  std::vector<bool> module_started_;
+  int depth_ = 0;
+  Interpreter* previous_;
+};
+
+}  // namespace kiln::rt

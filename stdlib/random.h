@@ -1,0 +1,25 @@
+// The one random number generator of the runtime. Every draw -- randn, rand,
+// distribution sampling, plate subsampling -- takes its numbers from
+// global_generator(), so one seed (kiln run --seed, manual_seed(n),
+// set_global_seed) makes a whole run reproducible, on both back ends.
+//
+// It is LibTorch's default CPU generator, so LibTorch operations that draw
+// without being handed a generator (dropout in nn modules) follow the same
+// seed. Draws lock the generator, so concurrent use is safe but its order
+// across threads is not reproducible; parallel chains will need their own
+// generators.
+#pragma once
+
+#include <ATen/core/Generator.h>
+
+#include <cstdint>
+
+namespace kiln::rt {
+
+at::Generator global_generator();
+// Restarts the global generator's sequence from `seed`.
+void seed_global_generator(uint64_t seed);
+// The seed the global generator was last seeded with.
+uint64_t global_seed();
+
+}  // namespace kiln::rt
