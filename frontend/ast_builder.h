@@ -23,12 +23,14 @@
 
 namespace kiln {
 
-std::unique_ptr<ast::Module> build_module(grammar::KilnParser::ProgramContext& tree,
-                                          const SourceManager& sources, uint32_t file_id,
-                                          Diagnostics& diags);
+// Appends the AST of one top-level statement (a compound statement, or one
+// line of simple statements) to `out`. parse.cpp builds statement by
+// statement and frees each parse tree as soon as it is built, so memory
+// follows the largest statement rather than the file.
+void build_statement(grammar::KilnParser::StatementContext& tree, const SourceManager& sources,
+                     uint32_t file_id, Diagnostics& diags, ast::Block& out);
 
 ast::ExprPtr build_expression(grammar::KilnParser::ExpressionInputContext& tree,
-                              const SourceManager& sources, uint32_t file_id,
-                              Diagnostics& diags);
+                              const SourceManager& sources, uint32_t file_id, Diagnostics& diags);
 
 }  // namespace kiln

@@ -1,6 +1,7 @@
 #include "frontend/call_checks.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace kiln {
 
@@ -21,10 +22,11 @@ const SourceRange& keyword_range(const Argument& a) {
   return a.keyword_range.valid() ? a.keyword_range : a.value->range;
 }
 
-std::string join(const std::vector<std::string_view>& words, const char* prefix, const char* suffix) {
+std::string join(const std::vector<std::string_view>& words, const char* prefix, const char* suffix,
+                 const char* last_separator = " or ") {
   std::string out;
   for (size_t i = 0; i < words.size(); ++i) {
-    if (i) out += i + 1 == words.size() ? " or " : ", ";
+    if (i) out += i + 1 == words.size() ? last_separator : ", ";
     out += prefix;
     out += words[i];
     out += suffix;
@@ -123,7 +125,7 @@ void check_user_call(const Call& call, const Def& def, Diagnostics& diags) {
       for (const Parameter& p : params) names.push_back(p.name);
       diags.error(keyword_range(a),
                   def.name + "() got an unexpected keyword argument '" + a.keyword + "'",
-                  names.empty() ? def.name + "() takes no arguments" : "its parameters are " + join(names, "", ""));
+                  names.empty() ? def.name + "() takes no arguments" : "its parameters are " + join(names, "", "", " and "));
       continue;
     }
     size_t index = static_cast<size_t>(it - params.begin());
@@ -138,7 +140,7 @@ void check_user_call(const Call& call, const Def& def, Diagnostics& diags) {
   if (!missing.empty()) {
     diags.error(call.range, def.name + "() missing " + std::to_string(missing.size()) +
                                 " required argument" + (missing.size() == 1 ? "" : "s") + ": " +
-                                join(missing, "'", "'"));
+                                join(missing, "'", "'", " and "));
   }
 }
 
@@ -146,7 +148,15 @@ void check_sample_args(const Sample& site, Diagnostics& diags) {
   const char* example = "sample(\"z\", Normal(0.0, 1.0))";
   check_site_name(site.args, "sample", site.range, example, diags);
   size_t npos = positional_count(site.args);
-  if (npos == 1) {
+  bool first_is_distribution = !site.args.empty() && site.args[0].keyword.empty() &&
+                               site.args[0].value->kind == ExprKind::kCall &&
+                               site.args[0].value->as<Call>().callee->kind == ExprKind::kName &&
+                               std::isupper(static_cast<unsigned char>(
+                                   site.args[0].value->as<Call>().callee->as<Name>().id[0]));
+  if (npos == 1 && first_is_distribution) {
+    diags.error(site.args[0].value->range, "sample() needs a site name before the distribution",
+                std::string("for example ") + example);
+  } else if (npos == 1) {
     diags.error(site.range, "sample() is missing its distribution",
                 std::string("give the distribution after the name: ") + example);
   } else if (npos > 2) {
@@ -195,6 +205,23 @@ void check_plate_args(const Plate& site, Diagnostics& diags) {
                 "pass options by keyword: subsample_size=..., subsample=..., dim=...");
   }
   check_keywords(site.args, "plate", {"size", "subsample_size", "subsample", "dim"}, diags);
+}
+
+void check_sequential_plate_args(const Plate& site, Diagnostics& diags) {
+  bool has_size = false;
+  for (size_t k = 1; k < site.args.size(); ++k) {
+    const Argument& a = site.args[k];
+    if (a.keyword.empty() || a.keyword == "size") {
+      has_size = true;
+    } else {
+      diags.error(keyword_range(a), "a sequential plate takes only a name and a size",
+                  "use `with plate(\"" + std::string("name") + "\", size, " + a.keyword +
+                      "=...) as idx:` to subsample or choose a dim");
+    }
+  }
+  if (!has_size && !site.args.empty() && site.args[0].keyword.empty()) {
+    diags.error(site.range, "a sequential plate needs a size", "for example: for i in plate(\"steps\", T):");
+  }
 }
 
 }  // namespace kiln

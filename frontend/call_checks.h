@@ -16,6 +16,8 @@ void check_sample_args(const ast::Sample& site, Diagnostics& diags);
 void check_observe_args(const ast::Observe& site, Diagnostics& diags);
 void check_param_args(const ast::Param& site, Diagnostics& diags);
 void check_plate_args(const ast::Plate& site, Diagnostics& diags);
+// `for i in plate(...)` iterates a size: no subsampling or dims.
+void check_sequential_plate_args(const ast::Plate& site, Diagnostics& diags);
 
 // "1 argument" / "2 arguments"
 std::string count_args(size_t n);

@@ -35,12 +35,40 @@ size_t byte_offset_of_column(std::string_view line, uint32_t col) {
   return offset;
 }
 
+// The line as it is safe to echo to a terminal: control characters and bytes
+// that are not valid UTF-8 become '?' (one per byte, so columns still line up
+// for the valid text before them).
+std::string printable_line(std::string_view line) {
+  std::string out;
+  out.reserve(line.size());
+  for (size_t i = 0; i < line.size();) {
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    if (c < 0x80) {
+      out += (c < 0x20 && c != '\t') || c == 0x7f ? '?' : static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    size_t n = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+    bool valid = n > 0 && i + n <= line.size();
+    for (size_t k = 1; valid && k < n; ++k) valid = (static_cast<unsigned char>(line[i + k]) & 0xC0) == 0x80;
+    if (!valid) {
+      out += '?';
+      ++i;
+      continue;
+    }
+    out.append(line.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string print_caret(const SourceManager& sources, const SourceRange& range) {
   if (!range.valid() || range.file >= sources.size()) return "";
-  std::string_view line = sources.file(range.file).line_text(range.line);
-  if (line.empty() && range.line > sources.file(range.file).line_starts.size()) return "";
+  if (range.line > sources.file(range.file).line_starts.size()) return "";
+  std::string printable = printable_line(sources.file(range.file).line_text(range.line));
+  std::string_view line = printable;
   std::string out = "    ";
   out += line;
   out += "\n    ";
@@ -92,18 +120,20 @@ void print_diagnostics(std::ostream& out, const SourceManager& sources, const Di
 
 namespace {
 
+// Optimal string alignment distance: insertions, deletions, substitutions
+// and swaps of adjacent letters ("sigam" -> "sigma") each cost one.
 size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      size_t subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return d[a.size()][b.size()];
 }
 
 }  // namespace

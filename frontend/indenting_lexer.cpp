@@ -43,9 +43,7 @@ bool is_closing(size_t type) {
          type == IndentingLexer::RBRACE;
 }
 
-char opening_for(char closing) {
-  return closing == ')' ? '(' : closing == ']' ? '[' : '{';
-}
+char opening_for(char closing) { return closing == ')' ? '(' : closing == ']' ? '[' : '{'; }
 
 SourceRange range_at(uint32_t file_id, const Token& token) {
   auto line = static_cast<uint32_t>(token.getLine());
@@ -72,8 +70,9 @@ void IndentingLexer::produce() {
     // After a fatal error the rest of the input is left unread; and a stream
     // that asks again after EOF gets EOF again.
     finished_ = true;
-    queue(_factory->create({this, _input}, Token::EOF, "<EOF>", DEFAULT_TOKEN_CHANNEL, _input->index(),
-                           _input->index() - 1, getLine(), getCharPositionInLine()));
+    queue(_factory->create({this, _input}, Token::EOF, "<EOF>", DEFAULT_TOKEN_CHANNEL,
+                           _input->index(), _input->index() - 1, getLine(),
+                           getCharPositionInLine()));
     return;
   }
   std::unique_ptr<Token> token = KilnLexer::nextToken();
@@ -109,8 +108,10 @@ void IndentingLexer::produce() {
 void IndentingLexer::finish_input(std::unique_ptr<Token> eof) {
   finished_ = true;
   if (mode_ == Mode::kModule) {
-    // A file need not end in a line break; the grammar still sees one.
-    if (!at_line_start_) queue_synthetic(NEWLINE, "<newline>", *eof);
+    // A file need not end in a line break; the grammar still sees one. Not
+    // inside an unclosed bracket, so the parser stops at EOF and the error
+    // can name the bracket.
+    if (!at_line_start_ && brackets_.empty()) queue_synthetic(NEWLINE, "<newline>", *eof);
     while (indents_.size() > 1) {
       indents_.pop_back();
       queue_synthetic(DEDENT, "<dedent>", *eof);
@@ -137,10 +138,9 @@ void IndentingLexer::indent_line(const Token& first) {
             "indent with spaces only (4 per level is usual)");
     }
     if (indents_.size() > static_cast<size_t>(kMaxIndentDepth)) {
-      stop_with_error(first,
-                      "too many levels of indentation (limit " +
-                          std::to_string(kMaxIndentDepth) + ")",
-                      "move deeply nested code into functions");
+      stop_with_error(
+          first, "too many levels of indentation (limit " + std::to_string(kMaxIndentDepth) + ")",
+          "move deeply nested code into functions");
       return;
     }
     indents_.push_back(indent);
@@ -219,9 +219,8 @@ bool IndentingLexer::track_bracket(const Token& token) {
   const OpenBracket open = brackets_.back();
   brackets_.pop_back();
   if (open.symbol != opening_for(symbol)) {
-    error(token,
-          std::string("closing '") + symbol + "' does not match '" + open.symbol +
-              "' opened at line " + std::to_string(open.line));
+    error(token, std::string("closing '") + symbol + "' does not match '" + open.symbol +
+                     "' opened at line " + std::to_string(open.line));
   }
   return true;
 }
@@ -279,7 +278,11 @@ void IndentingLexer::error(const Token& at, std::string message, std::string hin
   d.range = range_at(file_id_, at);
   d.message = std::move(message);
   d.hint = std::move(hint);
+  if (errors_.empty() || errors_.back().range.line != d.range.line) ++lines_with_errors_;
   errors_.push_back(std::move(d));
+  // Only one error per line is reported, and no more than Diagnostics
+  // allows: past that, lexing the rest of a file of garbage is wasted time.
+  if (lines_with_errors_ >= Diagnostics::kMaxErrors) aborted_ = true;
 }
 
 void IndentingLexer::stop_with_error(const Token& at, std::string message, std::string hint) {

@@ -13,6 +13,7 @@
 // Exceeding kMaxBracketDepth or kMaxIndentDepth (parse.h) is fatal: the
 // lexer reports it, ends the token stream, and aborted() turns true so the
 // caller never hands the truncated stream to the recursive-descent parser.
+// So is reaching Diagnostics::kMaxErrors lines with errors.
 //
 // Included only by parse.cpp (it exposes ANTLR types). Not thread-safe; one
 // instance per parse.
@@ -49,6 +50,7 @@ class IndentingLexer : public grammar::KilnLexer {
   std::unique_ptr<antlr4::Token> nextToken() override;
 
   uint32_t file_id() const { return file_id_; }
+  Mode mode() const { return mode_; }
   const std::vector<Diagnostic>& errors() const { return errors_; }
   bool aborted() const { return aborted_; }
   // The outermost bracket left open at the end of input, once EOF was produced.
@@ -92,6 +94,7 @@ class IndentingLexer : public grammar::KilnLexer {
   // No token of the current logical line has been queued yet.
   bool at_line_start_ = true;
   bool aborted_ = false;
+  size_t lines_with_errors_ = 0;
   bool finished_ = false;
   std::vector<Diagnostic> errors_;
 };

@@ -62,9 +62,7 @@ class StringDecoder {
   };
 
   Mark mark() const { return {pos_, line_, col_}; }
-  char peek(size_t ahead = 0) const {
-    return pos_ + ahead < end_ ? text_[pos_ + ahead] : '\0';
-  }
+  char peek(size_t ahead = 0) const { return pos_ + ahead < end_ ? text_[pos_ + ahead] : '\0'; }
   // Moves past `bytes` bytes; a column is one code point, so only lead bytes count.
   void advance(size_t bytes = 1) {
     for (size_t i = 0; i < bytes && pos_ < text_.size(); ++i) {
@@ -122,7 +120,8 @@ std::vector<ast::FStringPart> StringDecoder::decode(bool& is_fstring) {
       } else {
         const Mark at = mark();
         advance();
-        diags_.error(range_from(at), "f-string: single '}' is not allowed", "write '}}' for a literal '}'");
+        diags_.error(range_from(at), "f-string: single '}' is not allowed",
+                     "write '}}' for a literal '}'");
       }
     } else if (c == '\\' && !raw_) {
       decode_escape();
@@ -157,25 +156,62 @@ void StringDecoder::decode_escape() {
   advance();  // the backslash
   const char c = peek();
   switch (c) {
-    case '\n': advance(); return;  // backslash-newline joins lines
-    case '\r': advance(peek(1) == '\n' ? 2 : 1); return;
-    case '\\': case '\'': case '"': literal_ += c; advance(); return;
-    case 'a': literal_ += '\a'; advance(); return;
-    case 'b': literal_ += '\b'; advance(); return;
-    case 'f': literal_ += '\f'; advance(); return;
-    case 'n': literal_ += '\n'; advance(); return;
-    case 'r': literal_ += '\r'; advance(); return;
-    case 't': literal_ += '\t'; advance(); return;
-    case 'v': literal_ += '\v'; advance(); return;
-    case 'x': decode_hex_escape(start, c, 2); return;
-    case 'u': decode_hex_escape(start, c, 4); return;
-    case 'U': decode_hex_escape(start, c, 8); return;
+    case '\n':
+      advance();
+      return;  // backslash-newline joins lines
+    case '\r':
+      advance(peek(1) == '\n' ? 2 : 1);
+      return;
+    case '\\':
+    case '\'':
+    case '"':
+      literal_ += c;
+      advance();
+      return;
+    case 'a':
+      literal_ += '\a';
+      advance();
+      return;
+    case 'b':
+      literal_ += '\b';
+      advance();
+      return;
+    case 'f':
+      literal_ += '\f';
+      advance();
+      return;
+    case 'n':
+      literal_ += '\n';
+      advance();
+      return;
+    case 'r':
+      literal_ += '\r';
+      advance();
+      return;
+    case 't':
+      literal_ += '\t';
+      advance();
+      return;
+    case 'v':
+      literal_ += '\v';
+      advance();
+      return;
+    case 'x':
+      decode_hex_escape(start, c, 2);
+      return;
+    case 'u':
+      decode_hex_escape(start, c, 4);
+      return;
+    case 'U':
+      decode_hex_escape(start, c, 8);
+      return;
     case 'N':
       advance();
       diags_.error(range_from(start), "\\N{...} escapes are not supported",
                    "write the character itself, or use \\u followed by its 4 hex digits");
       return;
-    default: break;
+    default:
+      break;
   }
   if (c >= '0' && c <= '7') {
     uint32_t value = 0;
@@ -199,9 +235,8 @@ void StringDecoder::decode_hex_escape(const Mark& start, char kind, int digits) 
   for (int i = 0; i < digits; ++i) {
     const int d = digit_value(peek());
     if (d > 15) {
-      diags_.error(range_from(start),
-                   std::string("truncated \\") + kind + " escape: expected " +
-                       std::to_string(digits) + " hex digits");
+      diags_.error(range_from(start), std::string("truncated \\") + kind + " escape: expected " +
+                                          std::to_string(digits) + " hex digits");
       return;
     }
     value = value * 16 + static_cast<uint32_t>(d);
@@ -226,7 +261,8 @@ void StringDecoder::decode_field() {
   std::string spec;
   if (peek() == ':') spec = scan_format_spec();
   if (peek() != '}') {
-    diags_.error(range_from(open), "f-string: expecting '}'", "close the replacement field with '}'");
+    diags_.error(range_from(open), "f-string: expecting '}'",
+                 "close the replacement field with '}'");
     return;
   }
   advance();
@@ -253,14 +289,15 @@ bool StringDecoder::scan_expression(const Mark& open) {
   char quote = '\0';
   while (pos_ < end_) {
     const char c = peek();
-    if (quote != '\0') {
-      if (c == quote) quote = '\0';
-    } else if (c == '\\') {
+    if (c == '\\') {
       const Mark at = mark();
       advance();
       diags_.error(range_from(at), "f-string expression part cannot include a backslash",
                    "compute the value in a variable before the f-string");
       continue;
+    }
+    if (quote != '\0') {
+      if (c == quote) quote = '\0';
     } else if (c == '\'' || c == '"') {
       quote = c;
     } else if (c == '(' || c == '[' || c == '{') {
@@ -284,18 +321,21 @@ void StringDecoder::skip_conversion() {
                "call repr(x) or str(x) inside the braces instead");
 }
 
-// At the ':' of a field; returns the spec text and stops at the closing '}'.
+// At the ':' of a field; returns the spec text and stops at the closing '}'
+// (skipping a nested {...}, which it reports).
 std::string StringDecoder::scan_format_spec() {
   advance();
   const size_t begin = pos_;
-  while (pos_ < end_ && peek() != '}') {
-    if (peek() == '{') {
+  int nested = 0;
+  while (pos_ < end_ && (peek() != '}' || nested > 0)) {
+    if (peek() == '{' && nested++ == 0) {
       const Mark at = mark();
       advance();
       diags_.error(range_from(at), "nested replacement fields in a format spec are not supported",
                    "build the format with a plain f-string expression instead");
       continue;
     }
+    if (peek() == '}') --nested;
     advance();
   }
   return std::string(text_.substr(begin, pos_ - begin));

@@ -3,16 +3,23 @@
 // Order of work, each step guarding the next:
 //   1. verify_source_text: size, NUL bytes and UTF-8, before ANTLR sees the
 //      text (its UTF-8 decoder throws on bad input).
-//   2. Lex the whole file (IndentingLexer). Bracket and indentation limits are
-//      enforced here, before the recursive-descent parser could recurse on them.
-//   3. Parse with SLL prediction and bail on the first error; only if that
-//      fails, parse again with full LL and error recovery, reporting every
-//      error (one per line). SLL is much faster and almost always enough.
-//   4. Build the AST (ast_builder.cpp) only from an error-free tree.
+//   2. IndentingLexer runs just ahead of the parser and enforces the bracket
+//      and indentation limits, so hostile nesting ends the token stream
+//      before the recursive-descent parser can recurse on it; GuardedParser
+//      bounds the nesting that needs no brackets (- - - x, a ** b ** ...).
+//   3. Each top-level statement is parsed with SLL prediction, bailing on the
+//      first error, then built into AST and its parse tree and tokens freed.
+//      Only if SLL fails is the rest parsed again with full LL and error
+//      recovery, reporting every error (one per line). SLL is much faster and
+//      almost always enough; freeing as we go keeps memory (and page faults,
+//      which dominate on some machines) proportional to one statement.
+//   4. AST building runs only on error-free statements.
 #include "frontend/parse.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "KilnParser.h"
 #include "antlr4-runtime.h"
@@ -26,11 +33,12 @@ namespace {
 
 using grammar::KilnParser;
 
-// Rule invocations the parser may nest. Each is a C++ frame or two (a few
-// hundred bytes), and full-LL prediction walks the same depth, so this bounds
-// the stack a parse needs to a few MiB whatever the input: `- - - ... x` and
-// `a ** b ** ...` nest without brackets. Legal code is far below it: 200
-// brackets (kMaxBracketDepth) cost about 6 rules each and 100 blocks about 4.
+// Rule invocations the parser may nest. Each is a C++ frame or two, and
+// full-LL prediction walks the same depth, so this bounds the stack a parse
+// needs whatever the input (3 000 fit in 16 MiB; the CLI gives 512 MiB):
+// `- - - ... x` and `a ** b ** ...` nest without brackets. Legal code stays
+// far below: 100 blocks (kMaxIndentDepth) cost 4 rules each and 200 brackets
+// (kMaxBracketDepth) at most 4, about 1 200 in all.
 constexpr size_t kMaxRuleDepth = 3000;
 
 struct NestingTooDeep {
@@ -134,83 +142,196 @@ bool verify_source_text(const std::string& text, const SourceRange& origin, Diag
   return true;
 }
 
-// Owns everything ANTLR needs for one parse; the returned tree lives as long
-// as the session.
+// ANTLR's character stream over text already verified as UTF-8. It decodes
+// the text itself (the runtime's std::wstring_convert is slow and throws on
+// bad input) and answers getText(), which every token's text goes through,
+// by slicing the original bytes instead of re-encoding code points.
+class SourceCharStream : public antlr4::ANTLRInputStream {
+ public:
+  // `utf8` must outlive the stream.
+  explicit SourceCharStream(const std::string& utf8) : utf8_(utf8) {
+    _data.reserve(utf8.size());
+    for (size_t i = 0; i < utf8.size();) {
+      const auto b0 = static_cast<unsigned char>(utf8[i]);
+      const size_t length = b0 < 0x80 ? 1 : b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4;
+      char32_t c = length == 1   ? b0
+                   : length == 2 ? (b0 & 0x1F)
+                   : length == 3 ? (b0 & 0x0F)
+                                 : (b0 & 0x07);
+      for (size_t k = 1; k < length; ++k)
+        c = (c << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+      // ASCII text needs no table: code point and byte offsets coincide.
+      if (length > 1 && ascii_) {
+        ascii_ = false;
+        for (size_t j = 0; j < _data.size(); ++j) offsets_.push_back(static_cast<uint32_t>(j));
+      }
+      if (!ascii_) offsets_.push_back(static_cast<uint32_t>(i));
+      _data.push_back(c);
+      i += length;
+    }
+    if (!ascii_) offsets_.push_back(static_cast<uint32_t>(utf8.size()));
+  }
+
+  std::string getText(const antlr4::misc::Interval& interval) override {
+    if (interval.a < 0 || interval.b < interval.a) return "";
+    const size_t first = static_cast<size_t>(interval.a);
+    const size_t last = std::min(static_cast<size_t>(interval.b), _data.size() - 1);
+    if (first >= _data.size()) return "";
+    if (ascii_) return utf8_.substr(first, last - first + 1);
+    return utf8_.substr(offsets_[first], offsets_[last + 1] - offsets_[first]);
+  }
+
+ private:
+  const std::string& utf8_;
+  bool ascii_ = true;
+  std::vector<uint32_t> offsets_;  // byte offset of each code point, then the end; unused if ASCII
+};
+
+// A token stream that can forget the tokens of statements already built.
+// With the lexer running just ahead of the parser, token memory then follows
+// the statement being parsed rather than the whole file.
+class StatementTokenStream : public antlr4::CommonTokenStream {
+ public:
+  using CommonTokenStream::CommonTokenStream;
+
+  // Frees the tokens before `index`. The parser never looks further back
+  // than one token before the statement it starts at.
+  void release_before(size_t index) {
+    for (; released_ < index && released_ < _tokens.size(); ++released_) _tokens[released_].reset();
+  }
+
+ private:
+  size_t released_ = 0;
+};
+
+// Owns everything ANTLR needs for one parse of one text.
 class ParseSession {
  public:
   ParseSession(const std::string& text, const SourceRange& origin, IndentingLexer::Mode mode,
-               Diagnostics& diags)
+               const SourceManager& sources, Diagnostics& diags)
       : input_(text),
         lexer_(&input_, origin.file, mode),
         tokens_(&lexer_),
         parser_(&tokens_),
-        reporter_(lexer_, tokens_, diags) {
+        reporter_(lexer_, tokens_, diags),
+        sources_(sources),
+        diags_(diags) {
     lexer_.removeErrorListeners();
     parser_.removeErrorListeners();
     // Positions of an f-string field continue those of the enclosing file.
     lexer_.setLine(origin.line);
-    lexer_.setCharPositionInLine(origin.col - 1);
+    lexer_.setCharPositionInLine(origin.col > 0 ? origin.col - 1 : 0);
   }
 
-  // Runs `rule` (a start rule of KilnParser); null after reporting errors.
-  template <class Context>
-  Context* parse(Context* (KilnParser::*rule)()) {
-    tokens_.fill();
-    reporter_.add_lexer_errors();
-    if (lexer_.aborted() || reporter_.full()) return nullptr;
-    Context* tree = nullptr;
-    try {
-      tree = parse_sll(rule);
-      if (tree == nullptr) tree = parse_ll(rule);
-    } catch (const NestingTooDeep& e) {
-      report_too_deep(e.at);
-      return nullptr;
-    } catch (const TooManySyntaxErrors&) {
-      return nullptr;
-    }
-    reporter_.finish();
-    return reporter_.error_count() == 0 ? tree : nullptr;
+  // Parses a whole file into `body`; false after reporting errors.
+  bool parse_module(ast::Block& body) {
+    return guarded([&] { parse_statements(body); });
+  }
+
+  // Parses one expression; null after reporting errors.
+  ast::ExprPtr parse_expression() {
+    ast::ExprPtr result;
+    const bool ok = guarded([&] {
+      use_sll();
+      KilnParser::ExpressionInputContext* tree = nullptr;
+      try {
+        tree = parser_.expressionInput();
+      } catch (const antlr4::ParseCancellationException&) {
+        if (!prepare_ll(0)) return;
+        tree = parser_.expressionInput();
+      }
+      if (reporter_.error_count() == 0)
+        result = build_expression(*tree, sources_, file_id(), diags_);
+    });
+    return ok ? std::move(result) : nullptr;
   }
 
  private:
-  template <class Context>
-  Context* parse_sll(Context* (KilnParser::*rule)()) {
-    parser_.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-    parser_.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-        antlr4::atn::PredictionMode::SLL);
+  // Runs `parse`, turns the parse's limits into diagnostics and collects the
+  // lexer's errors. True if there was no syntax error.
+  template <class Parse>
+  bool guarded(Parse parse) {
     try {
-      return (parser_.*rule)();
-    } catch (const antlr4::ParseCancellationException&) {
-      return nullptr;
+      parse();
+    } catch (const NestingTooDeep& e) {
+      report_too_deep(e.at);
+    } catch (const TooManySyntaxErrors&) {
+      return false;
+    }
+    tokens_.fill();
+    reporter_.flush_lexer_errors();
+    if (!lexer_.aborted()) reporter_.finish();
+    return reporter_.error_count() == 0;
+  }
+
+  // One top-level statement at a time with SLL prediction, building its AST
+  // and freeing its tokens and parse tree before the next. At the first
+  // statement SLL cannot parse, the rest of the file is parsed in one go with
+  // full LL and error recovery, which reports every syntax error.
+  void parse_statements(ast::Block& body) {
+    use_sll();
+    while (tokens_.LA(1) != antlr4::Token::EOF) {
+      const size_t start = tokens_.index();
+      try {
+        KilnParser::StatementContext* statement = parser_.statement();
+        if (reporter_.error_count() == 0 && lexer_.errors().empty()) {
+          build_statement(*statement, sources_, file_id(), diags_, body);
+        }
+      } catch (const antlr4::ParseCancellationException&) {
+        if (!prepare_ll(start)) return;
+        KilnParser::ProgramContext* rest = parser_.program();
+        if (reporter_.error_count() != 0) return;
+        for (KilnParser::StatementContext* statement : rest->statement()) {
+          build_statement(*statement, sources_, file_id(), diags_, body);
+        }
+        return;
+      }
+      parser_.getTreeTracker().reset();
+      if (start > 0) tokens_.release_before(start - 1);
     }
   }
 
-  template <class Context>
-  Context* parse_ll(Context* (KilnParser::*rule)()) {
-    tokens_.seek(0);
-    parser_.reset();
+  // Switches to full LL with error recovery from token `start`. Lexes the
+  // rest of the input first: a lexer limit means the tokens end early and
+  // parsing them would only report noise; and error messages use what the
+  // lexer knows at the end (a bracket never closed).
+  bool prepare_ll(size_t start) {
+    tokens_.fill();
+    reporter_.flush_lexer_errors();
+    if (lexer_.aborted() || reporter_.full()) return false;
+    tokens_.seek(start);
     parser_.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
     parser_.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
         antlr4::atn::PredictionMode::LL);
     parser_.addErrorListener(&reporter_);
-    return (parser_.*rule)();
+    return true;
+  }
+
+  void use_sll() {
+    parser_.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+    parser_.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::SLL);
   }
 
   void report_too_deep(const antlr4::Token* at) {
-    SourceRange range = point(lexer_.file_id(), 1, 1);
+    SourceRange range = point(file_id(), 1, 1);
     if (at != nullptr) {
-      range = point(lexer_.file_id(), static_cast<uint32_t>(at->getLine()),
+      range = point(file_id(), static_cast<uint32_t>(at->getLine()),
                     static_cast<uint32_t>(at->getCharPositionInLine() + 1));
     }
     reporter_.add(range, "expression is nested too deeply",
                   "split it into several statements with intermediate variables");
   }
 
-  antlr4::ANTLRInputStream input_;
+  uint32_t file_id() const { return lexer_.file_id(); }
+
+  SourceCharStream input_;
   IndentingLexer lexer_;
-  antlr4::CommonTokenStream tokens_;
+  StatementTokenStream tokens_;
   GuardedParser parser_;
   SyntaxErrorReporter reporter_;
+  const SourceManager& sources_;
+  Diagnostics& diags_;
 };
 
 }  // namespace
@@ -220,10 +341,12 @@ std::unique_ptr<ast::Module> parse_module(const SourceManager& sources, uint32_t
   const SourceFile& file = sources.file(file_id);
   const SourceRange origin = point(file_id, 1, 1);
   if (!verify_source_text(file.text, origin, diags)) return nullptr;
-  ParseSession session(file.text, origin, IndentingLexer::Mode::kModule, diags);
-  KilnParser::ProgramContext* tree = session.parse(&KilnParser::program);
-  if (tree == nullptr) return nullptr;
-  return build_module(*tree, sources, file_id, diags);
+  auto module = std::make_unique<ast::Module>();
+  module->file = file_id;
+  module->path = file.path;
+  ParseSession session(file.text, origin, IndentingLexer::Mode::kModule, sources, diags);
+  if (!session.parse_module(module->body)) return nullptr;
+  return module;
 }
 
 ast::ExprPtr parse_expression(const SourceManager& sources, uint32_t file_id,
@@ -231,11 +354,10 @@ ast::ExprPtr parse_expression(const SourceManager& sources, uint32_t file_id,
                               Diagnostics& diags) {
   SourceRange start = origin;
   start.file = file_id;
+  if (start.line == 0) start = point(file_id, 1, 1);
   if (!verify_source_text(text, start, diags)) return nullptr;
-  ParseSession session(text, start, IndentingLexer::Mode::kExpression, diags);
-  KilnParser::ExpressionInputContext* tree = session.parse(&KilnParser::expressionInput);
-  if (tree == nullptr) return nullptr;
-  return build_expression(*tree, sources, file_id, diags);
+  ParseSession session(text, start, IndentingLexer::Mode::kExpression, sources, diags);
+  return session.parse_expression();
 }
 
 }  // namespace kiln

@@ -32,8 +32,8 @@ class SyntaxErrorReporter : public antlr4::BaseErrorListener {
   SyntaxErrorReporter(const IndentingLexer& lexer, const antlr4::TokenStream& tokens,
                       Diagnostics& diags);
 
-  // Records the lexer's errors (call once, after the token stream is filled).
-  void add_lexer_errors();
+  // Records the lexer's errors not recorded yet.
+  void flush_lexer_errors();
   // Adds an error that is not ANTLR's (e.g. nesting too deep).
   void add(const SourceRange& range, std::string message, std::string hint = "");
   // Reports an unclosed bracket that no parser error has explained yet.
@@ -53,8 +53,7 @@ class SyntaxErrorReporter : public antlr4::BaseErrorListener {
     std::string hint;
 
     static Explanation none() { return {}; }
-    static Explanation error(const SourceRange& range, std::string message,
-                             std::string hint = "") {
+    static Explanation error(const SourceRange& range, std::string message, std::string hint = "") {
       return {true, range, std::move(message), std::move(hint)};
     }
   };
@@ -66,16 +65,23 @@ class SyntaxErrorReporter : public antlr4::BaseErrorListener {
                                   const antlr4::misc::IntervalSet& expected);
   SourceRange range_of(const antlr4::Token& token) const;
   const antlr4::Token* previous_token(const antlr4::Token& token) const;
+  // True if `token` is the first of a statement.
+  bool starts_statement(const antlr4::Token& token) const;
 
   const IndentingLexer& lexer_;
   const antlr4::TokenStream& tokens_;
   Diagnostics& diags_;
   uint32_t file_id_;
+  std::string end_of_input_;  // how messages name EOF
   std::set<uint32_t> lines_with_errors_;
   size_t error_count_ = 0;
   // Each reported "unexpected indent" leaves a DEDENT the parser will also
   // trip over; that second error is noise.
   int unmatched_indents_ = 0;
+  // Each "expected an indented block" makes ANTLR invent an INDENT whose
+  // DEDENT never comes; the error at the block's end is noise too.
+  int invented_blocks_ = 0;
+  size_t lexer_errors_seen_ = 0;
   bool unclosed_bracket_reported_ = false;
 };
 

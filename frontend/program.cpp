@@ -29,8 +29,11 @@ class Loader {
 
   // Returns the module index, or -1 on errors.
   int load(const std::string& path, const std::string* text, const SourceRange& imported_at) {
-    std::string key = text ? path : canonical(path);
-    if (!text) {
+    // Files are known by canonical path, also the main file given as text,
+    // so a cycle back to it is caught at once.
+    bool is_file = path != "<stdin>" && path != "<repl>";
+    std::string key = is_file ? canonical(path) : path + "#" + std::to_string(program_.sources.size());
+    {
       auto done = program_.module_by_path.find(key);
       if (done != program_.module_by_path.end()) return static_cast<int>(done->second);
       if (in_progress_.count(key)) {
@@ -50,8 +53,9 @@ class Loader {
       }
     }
     uint32_t file_id = program_.sources.add(path, std::move(source));
+    size_t errors_before = diags_.error_count();
     std::unique_ptr<ast::Module> module = parse_module(program_.sources, file_id, diags_);
-    if (!module) return -1;
+    if (!module || diags_.error_count() > errors_before) return -1;
     module->file = file_id;
     module->path = path;
 
@@ -62,14 +66,13 @@ class Loader {
     // Names from a file that failed to load would all look undefined: stop
     // here rather than bury the real error under the cascade.
     if (!imports_ok) return -1;
-    size_t errors_before = diags_.error_count();
     declare_globals(program_, *module);
     resolve_module(program_, *module, diags_);
     if (diags_.error_count() > errors_before) return -1;
 
     program_.modules.push_back(std::move(module));
     uint32_t index = static_cast<uint32_t>(program_.modules.size() - 1);
-    if (!text) program_.module_by_path.emplace(key, index);
+    program_.module_by_path.emplace(key, index);
     return static_cast<int>(index);
   }
 

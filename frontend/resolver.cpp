@@ -85,6 +85,7 @@ struct FnScope {
   std::vector<std::unordered_map<std::string, uint32_t>> comprehension_scopes;
   std::unordered_map<std::string, uint32_t> captures;
   std::unordered_map<uint32_t, const Def*> local_defs;  // slot -> its only def
+  std::unordered_map<std::string, int> assignment_count;  // how often each local is bound
   int loop_depth = 0;
 
   uint32_t new_slot(const std::string& name) {
@@ -185,6 +186,12 @@ class Resolver {
   void resolve_block(Block& block) {
     for (StmtPtr& s : block) resolve_stmt(*s);
   }
+  // A nested block (if/for/while/with body).
+  void resolve_body(Block& block) {
+    ++block_depth_;
+    resolve_block(block);
+    --block_depth_;
+  }
 
   void resolve_stmt(Stmt& s) {
     switch (s.kind) {
@@ -206,20 +213,21 @@ class Resolver {
       case StmtKind::kIf: {
         auto& i = s.as<If>();
         resolve_expr(*i.cond);
-        resolve_block(i.body);
-        resolve_block(i.orelse);
+        resolve_body(i.body);
+        resolve_body(i.orelse);
         break;
       }
       case StmtKind::kFor: {
         auto& f = s.as<For>();
         if (f.iter->kind == ExprKind::kPlate) {
           resolve_plate(f.iter->as<Plate>());
+          check_sequential_plate_args(f.iter->as<Plate>(), diags_);
         } else {
           resolve_expr(*f.iter);
         }
         resolve_target(*f.target);
         ++current_->loop_depth;
-        resolve_block(f.body);
+        resolve_body(f.body);
         --current_->loop_depth;
         break;
       }
@@ -227,7 +235,7 @@ class Resolver {
         auto& w = s.as<While>();
         resolve_expr(*w.cond);
         ++current_->loop_depth;
-        resolve_block(w.body);
+        resolve_body(w.body);
         --current_->loop_depth;
         break;
       }
@@ -257,7 +265,7 @@ class Resolver {
           resolve_expr(*w.context);
         }
         if (w.target) resolve_target(*w.target);
-        resolve_block(w.body);
+        resolve_body(w.body);
         break;
       }
       case StmtKind::kAssert: {
@@ -267,7 +275,8 @@ class Resolver {
         break;
       }
       case StmtKind::kImport:
-        if (!current_->is_module || nesting_ > 0) {
+        // The loader runs only imports written directly at the top level.
+        if (!current_->is_module || nesting_ > 0 || block_depth_ > 0) {
           diags_.error(s.range, "import must be at the top level of a file",
                        "move the import to the start of the file");
         }
@@ -301,23 +310,11 @@ class Resolver {
     }
   }
 
-  // Parameters: duplicates, defaults order; defaults are evaluated in the
-  // enclosing scope when the def runs.
-  void check_parameters(std::vector<Parameter>& params) {
-    std::unordered_set<std::string> seen;
-    bool seen_default = false;
-    for (Parameter& p : params) {
-      if (!seen.insert(p.name).second) {
-        diags_.error(p.range, "duplicate parameter '" + p.name + "'");
-      }
-      if (p.default_value) {
-        seen_default = true;
-        resolve_expr(*p.default_value);
-      } else if (seen_default) {
-        diags_.error(p.range, "parameter '" + p.name + "' without a default follows one with a default",
-                     "give '" + p.name + "' a default or move it before the defaulted parameters");
-      }
-    }
+  // Defaults are evaluated in the enclosing scope when the def runs.
+  // (Duplicate parameters and their order are checked by the AST builder.)
+  void resolve_defaults(std::vector<Parameter>& params) {
+    for (Parameter& p : params)
+      if (p.default_value) resolve_expr(*p.default_value);
   }
 
   // Opens a function scope with `params` as slots 0..n-1 and the names
@@ -334,6 +331,7 @@ class Resolver {
       std::vector<std::pair<std::string, SourceRange>> assigned;
       collect_assigned(*body, assigned);
       for (const auto& [name, range] : assigned) {
+        ++fn.assignment_count[name];
         if (!fn.locals.count(name)) fn.locals.emplace(name, fn.new_slot(name));
       }
     }
@@ -341,7 +339,7 @@ class Resolver {
   }
 
   void resolve_def(Def& d) {
-    check_parameters(d.params);
+    resolve_defaults(d.params);
     d.binding = bind_target(d.name, d.name_range);
     FnScope fn = open_function(d.scope, d.params, &d.body);
     FnScope* saved = current_;
@@ -350,20 +348,17 @@ class Resolver {
     resolve_block(d.body);
     --nesting_;
     current_ = saved;
-    if (d.binding.kind == BindingKind::kLocal) current_->local_defs[d.binding.index] = &d;
+    // Calls are checked against a local def only if nothing else binds its name.
+    if (d.binding.kind == BindingKind::kLocal && current_->assignment_count[d.name] == 1) {
+      current_->local_defs[d.binding.index] = &d;
+    }
   }
 
   // -------------------------------------------------------------- expressions
 
+  // (Repeated keywords and their order are checked by the AST builder.)
   void resolve_args(std::vector<Argument>& args) {
-    std::unordered_set<std::string> keywords;
-    for (Argument& a : args) {
-      if (!a.keyword.empty() && !keywords.insert(a.keyword).second) {
-        diags_.error(a.keyword_range.valid() ? a.keyword_range : a.value->range,
-                     "keyword argument '" + a.keyword + "' repeated");
-      }
-      resolve_expr(*a.value);
-    }
+    for (Argument& a : args) resolve_expr(*a.value);
   }
 
   void resolve_plate(Plate& p) {
@@ -492,7 +487,7 @@ class Resolver {
   }
 
   void resolve_lambda(Lambda& l) {
-    check_parameters(l.params);
+    resolve_defaults(l.params);
     FnScope fn = open_function(l.scope, l.params, nullptr);
     FnScope* saved = current_;
     current_ = &fn;
@@ -545,7 +540,8 @@ class Resolver {
   Program& program_;
   Diagnostics& diags_;
   FnScope* current_ = nullptr;
-  int nesting_ = 0;  // depth of defs/lambdas (imports only at depth 0)
+  int nesting_ = 0;      // depth of defs/lambdas (imports only at depth 0)
+  int block_depth_ = 0;  // depth of if/for/while/with bodies within the current function
 };
 
 }  // namespace

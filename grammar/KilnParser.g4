@@ -15,7 +15,7 @@ options { tokenVocab = KilnLexer; }
 program : statement* EOF ;
 
 // One f-string replacement field (or any stand-alone expression).
-expressionInput : testList EOF ;
+expressionInput : exprList EOF ;
 
 // ---------------------------------------------------------------- statements
 
@@ -39,18 +39,18 @@ simpleStatement
 // An expression, `targets = ... = value`, or `target op= value`. Targets are
 // parsed as expressions and checked by the builder, as Python does.
 expressionStatement
-    : testList ( augmentedAssignOp testList | ( '=' testList )* )
+    : exprList ( augmentedAssignOp exprList | ( '=' exprList )* )
     ;
 
 augmentedAssignOp
     : '+=' | '-=' | '*=' | '/=' | '//=' | '%=' | '**=' | '@='
     ;
 
-returnStatement   : RETURN testList? ;
+returnStatement   : RETURN exprList? ;
 passStatement     : PASS ;
 breakStatement    : BREAK ;
 continueStatement : CONTINUE ;
-assertStatement   : ASSERT test ( ',' test )? ;
+assertStatement   : ASSERT expr ( ',' expr )? ;
 importStatement   : IMPORT STRING ;
 
 compoundStatement
@@ -61,18 +61,18 @@ compoundStatement
     | defStatement
     ;
 
-ifStatement    : IF test ':' block elifClause* elseClause? ;
-elifClause     : ELIF test ':' block ;
+ifStatement    : IF expr ':' block elifClause* elseClause? ;
+elifClause     : ELIF expr ':' block ;
 elseClause     : ELSE ':' block ;
-whileStatement : WHILE test ':' block ;
+whileStatement : WHILE expr ':' block ;
 // `for i in plate("seq", T):` is an ordinary for over a plate expression.
-forStatement   : FOR targetList IN testList ':' block ;
+forStatement   : FOR targetList IN exprList ':' block ;
 // `with plate("data", N) as idx:` is an ordinary with over a plate expression.
-withStatement  : WITH test ( AS target )? ':' block ;
+withStatement  : WITH expr ( AS primary )? ':' block ;
 defStatement   : DEF NAME '(' parameters? ')' ':' block ;
 
 parameters : parameter ( ',' parameter )* ','? ;
-parameter  : NAME ( '=' test )? ;
+parameter  : NAME ( '=' expr )? ;
 
 // An indented suite, or simple statements on the header's line.
 block
@@ -80,30 +80,29 @@ block
     | NEWLINE INDENT statement+ DEDENT
     ;
 
-// Loop and `as` targets stop before `in`, so they are postfix expressions
-// rather than full expressions; the builder checks they are assignable.
-targetList : target ( ',' target )* ','? ;
-target     : primary ;
+// Loop targets; the builder checks they are assignable.
+targetList : primary ( ',' primary )* ','? ;
 
 // ---------------------------------------------------------------- expressions
 
-testList : test ( ',' test )* ','? ;
+exprList : expr ( ',' expr )* ','? ;
 
-// Lowest precedence: lambda and the conditional expression.
-test
-    : expr ( IF expr ELSE test )?
-    | lambdaExpr
-    ;
-
-lambdaExpr : LAMBDA parameters? ':' test ;
-
-// Binary and unary operators, highest precedence first (ANTLR orders a
-// left-recursive rule's alternatives that way). A prefix operator's operand
-// binds everything above it, so -2**2 is -(2**2) and `not a == b` is
-// not (a == b); '**' is right-associative and its right operand may be a
-// unary minus: 2**-1.
+// Every operator, highest precedence first (ANTLR orders a left-recursive
+// rule's alternatives that way), in one rule so an operand costs one parse
+// tree node rather than one per precedence level. Calls, subscripts and
+// attributes bind tightest. A prefix operator's operand binds everything above
+// it: -2**2 is -(2**2), -x.y is -(x.y), `not a == b` is not (a == b). '**' is
+// right-associative and its right operand may be a unary minus (2**-1); the
+// conditional expression is right-associative; lambda binds loosest.
+// Unlike Python's grammar this accepts `not` and `lambda` as operands of
+// tighter operators (a == not b); the AST builder rejects those. Every
+// alternative but the comparison labels its operator token `op`, which is
+// how the builder tells them apart.
 expr
-    : primary
+    : atom
+    | expr op='(' arguments? ')'
+    | expr op='[' subscripts ']'
+    | expr op='.' attributeName
     | <assoc=right> expr op='**' expr
     | op=( '-' | '+' ) expr
     | expr op=( '*' | '/' | '//' | '%' | '@' ) expr
@@ -112,15 +111,18 @@ expr
     | op=NOT expr
     | expr op=AND expr
     | expr op=OR expr
+    | <assoc=right> expr op=IF expr ELSE expr
+    | op=LAMBDA parameters? ':' expr
     ;
 
+// `is not` before `is`: ANTLR resolves `a is not b` to the first that fits.
 comparisonOp
     : '<' | '>' | '==' | '>=' | '<=' | '!='
-    | IN | NOT IN | IS | IS NOT
+    | IN | NOT IN | IS NOT | IS
     ;
 
-// Calls, subscripts and attributes loop here instead of recursing, so a long
-// a.b.c... chain costs no parser stack.
+// Assignment targets of `for` and `with ... as`: the postfix forms of expr
+// without its operators, so the target stops before `in`.
 primary : atom trailer* ;
 
 trailer
@@ -133,7 +135,7 @@ trailer
 attributeName : NAME | SAMPLE | PARAM | OBSERVE | PLATE ;
 
 atom
-    : '(' testList? ')'
+    : '(' exprList? ')'
     | '[' listContents? ']'
     | '{' dictContents? '}'
     | NAME
@@ -147,24 +149,24 @@ atom
     | effect=( SAMPLE | PARAM | OBSERVE | PLATE ) '(' arguments? ')'
     ;
 
-listContents : test ( comprehensionFor+ | ( ',' test )* ','? ) ;
-dictContents : dictEntry ( comprehensionFor+ | ( ',' dictEntry )* ','? ) ;
-dictEntry    : test ':' test ;
+listContents : expr ( ( clauses+=comprehensionFor )+ | ( ',' expr )* ','? ) ;
+dictContents : dictEntry ( ( clauses+=comprehensionFor )+ | ( ',' dictEntry )* ','? ) ;
+dictEntry    : expr ':' expr ;
 
-// Iterables and conditions exclude the conditional expression, as in Python,
-// so `[x for x in a if c]` needs no lookahead to find the filter.
+// `[x for x in a if c]`: the parser looks past `c` for an `else` before it
+// takes `if c` as a filter rather than a conditional expression.
 comprehensionFor : FOR targetList IN expr ( IF expr )* ;
 
 arguments : argument ( ',' argument )* ','? ;
 argument
-    : NAME '=' test
-    | test
+    : NAME '=' expr
+    | expr
     ;
 
 subscripts : subscript ( ',' subscript )* ','? ;
 // Left-factored so the parser never scans a whole index to find a ':'.
 subscript
-    : test sliceSuffix?
+    : expr sliceSuffix?
     | sliceSuffix
     ;
-sliceSuffix : ':' upper=test? ( ':' step=test? )? ;
+sliceSuffix : ':' upper=expr? ( ':' step=expr? )? ;

@@ -136,13 +136,22 @@ class FunctionPrinter {
     std::vector<std::string> ops;
     for (auto [role, v] : {std::pair{r.a, i.a}, {r.b, i.b}, {r.c, i.c}}) {
       if (role == Field::kUnused) continue;
-      if (i.op == Op::LoadFree && role == Field::kCount) {
-        if (v == 1) ops.push_back("cell");
-        continue;
+      if (role == Field::kCount) {
+        if (i.op == Op::LoadFree && v == 1) ops.push_back("cell");
+        continue;  // MakeClosure's capture count shows in its operand list
       }
       ops.push_back(field(role, v));
     }
-    if (r.args == ArgsRole::kRead) {
+    if (i.op == Op::MakeClosure) {
+      std::string captures = "captures(", defaults = "defaults(";
+      for (size_t k = 0; k < i.args.size(); ++k) {
+        std::string& list = k < i.b ? captures : defaults;
+        if (list.back() != '(') list += ", ";
+        list += reg(i.args[k]);
+      }
+      if (i.b) ops.push_back(captures + ")");
+      if (i.args.size() > i.b) ops.push_back(defaults + ")");
+    } else if (r.args == ArgsRole::kRead) {
       size_t npos = i.args.size() - i.nkw;
       const KeywordNames* kw =
           i.nkw ? &std::get<KeywordNames>(p_.constants[i.kwnames]) : nullptr;

@@ -9,6 +9,7 @@
 #include "runtime/tensor_hooks.h"
 #include "runtime/value_ops.h"
 #include "stdlib/arg_checks.h"
+#include "stdlib/tensor/torch_errors.h"
 
 namespace kiln::rt {
 
@@ -59,8 +60,10 @@ bool collect_numbers(const Value& v, size_t depth, NumberNest& out, std::string_
       if (is_tensor(v)) return false;
       raise_ragged(what, depth, out.shape[depth], 0);
     }
-    if (v.is_float()) out.any_float = true;
-    else if (v.is_int()) out.any_int = true;
+    if (v.is_float())
+      out.any_float = true;
+    else if (v.is_int())
+      out.any_int = true;
     else if (!v.is_bool()) {
       if (is_tensor(v)) return false;
       raise_not_convertible(v, what);
@@ -132,7 +135,7 @@ at::Tensor to_tensor(const Value& v, std::string_view what) {
   if (items->empty()) return at::empty({0}, at::TensorOptions().dtype(kDefaultFloat));
   NumberNest nest;
   if (collect_numbers(v, 0, nest, what)) return tensor_from_numbers(nest);
-  return stack_elements(*items, what);
+  return torch_guard(what, [&] { return stack_elements(*items, what); });
 }
 
 }  // namespace kiln::rt

@@ -9,8 +9,14 @@ namespace kiln::rt {
 
 namespace {
 
+// "sum()" for a function or method name; other callees ("plate 'data'")
+// are shown as they are.
 std::string call_name(std::string_view callee) {
-  return callee.empty() ? std::string("call") : std::string(callee) + "()";
+  if (callee.empty()) return "call";
+  const bool is_name = callee.find_first_not_of(
+                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") ==
+                       std::string_view::npos;
+  return is_name ? std::string(callee) + "()" : std::string(callee);
 }
 
 bool keyword_listed(std::string_view keywords, std::string_view name) {
@@ -42,8 +48,10 @@ void raise_missing_arg(std::string_view callee, std::string_view arg) {
 void check_args(const CallArgs& args, size_t min, int max, std::string_view keywords) {
   if (args.npos < min || (max >= 0 && args.npos > static_cast<size_t>(max))) {
     std::string expected = std::to_string(min);
-    if (max < 0) expected = "at least " + expected;
-    else if (static_cast<size_t>(max) != min) expected += " to " + std::to_string(max);
+    if (max < 0)
+      expected = "at least " + expected;
+    else if (static_cast<size_t>(max) != min)
+      expected += " to " + std::to_string(max);
     raise(call_name(args.callee) + " takes " + expected + " positional argument" +
           (min == 1 && max == 1 ? "" : "s") + " but " + std::to_string(args.npos) +
           (args.npos == 1 ? " was" : " were") + " given");
@@ -112,7 +120,8 @@ bool bool_kw(const CallArgs& args, std::string_view name, bool default_value) {
 
 std::vector<int64_t> shape_args(const CallArgs& args, size_t first, std::string_view callee) {
   std::vector<int64_t> shape;
-  if (args.npos == first + 1 && (args[first].is(ObjKind::kTuple) || args[first].is(ObjKind::kList))) {
+  if (args.npos == first + 1 &&
+      (args[first].is(ObjKind::kTuple) || args[first].is(ObjKind::kList))) {
     shape = int_list_arg(args[first], callee, "size");
   } else {
     for (size_t i = first; i < args.npos; ++i) shape.push_back(int_arg(args[i], callee, "size"));

@@ -29,13 +29,16 @@ namespace {
 Value builtin_manual_seed(const CallArgs& args) {
   check_args(args, 1, 1, "");
   const int64_t seed = int_arg(args[0], args.callee, "seed");
-  if (seed < 0) raise_arg_error(args.callee, "the seed must be non-negative, got " + std::to_string(seed));
+  if (seed < 0)
+    raise_arg_error(args.callee, "the seed must be non-negative, got " + std::to_string(seed));
   seed_global_generator(static_cast<uint64_t>(seed));
   return Value();
 }
 
 }  // namespace
 
-KILN_REGISTER_BUILTINS { register_builtin(BuiltinId::k_manual_seed, &guarded<&builtin_manual_seed>); }
+KILN_REGISTER_BUILTINS {
+  register_builtin(BuiltinId::k_manual_seed, &guarded<&builtin_manual_seed>);
+}
 
 }  // namespace kiln::rt

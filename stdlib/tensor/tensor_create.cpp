@@ -49,7 +49,7 @@ Value builtin_full(const CallArgs& args) {
   const Value& v = args[1];
   if (!v.is_number()) raise_arg_type(args.callee, "fill_value", "a number", v);
   const at::ScalarType inferred = v.is_float() ? kDefaultFloat : v.is_int() ? at::kLong : at::kBool;
-  const at::Scalar fill = v.is_float()  ? at::Scalar(v.as_float())
+  const at::Scalar fill = v.is_float() ? at::Scalar(v.as_float())
                           : v.is_int() ? at::Scalar(v.as_int())
                                        : at::Scalar(v.as_bool());
   return make_tensor(at::full(shape, fill, options(args, inferred)));
@@ -80,7 +80,8 @@ Value builtin_arange(const CallArgs& args) {
   const at::Scalar stop = scalar(args.npos == 1 ? args[0] : args[1]);
   const at::Scalar step = args.npos == 3 ? scalar(args[2]) : at::Scalar(int64_t{1});
   if (step.toDouble() == 0) raise_arg_error(args.callee, "step must not be zero");
-  return make_tensor(at::arange(start, stop, step, options(args, all_int ? at::kLong : kDefaultFloat)));
+  return make_tensor(
+      at::arange(start, stop, step, options(args, all_int ? at::kLong : kDefaultFloat)));
 }
 
 Value builtin_linspace(const CallArgs& args) {

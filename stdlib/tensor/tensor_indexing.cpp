@@ -38,8 +38,8 @@ TensorIndex index_of(const Value& key) {
     const auto* s = key.as<SliceObject>();
     if (!s->step.is_none() && int_arg(s->step, "slice", "step") <= 0)
       raise("tensor slices need a positive step", "reverse with .flip(dim) instead");
-    return TensorIndex(at::indexing::Slice(slice_bound(s->lower), slice_bound(s->upper),
-                                           slice_bound(s->step)));
+    return TensorIndex(
+        at::indexing::Slice(slice_bound(s->lower), slice_bound(s->upper), slice_bound(s->step)));
   }
   if (is_tensor(key)) {
     const at::Tensor& t = tensor_of(key);
@@ -50,8 +50,10 @@ TensorIndex index_of(const Value& key) {
     return TensorIndex(t);
   }
   if (key.is(ObjKind::kList)) return TensorIndex(to_tensor(key, "index"));
-  raise("tensor indices must be ints, slices, None, Ellipsis, int/bool tensors or lists of "
-        "ints, got " + type_name(key));
+  raise(
+      "tensor indices must be ints, slices, None, Ellipsis, int/bool tensors or lists of "
+      "ints, got " +
+      type_name(key));
 }
 
 std::vector<TensorIndex> indices_of(const Value& key) {
@@ -86,7 +88,7 @@ void tensor_set_item(const Value& t, const Value& key, const Value& value) {
   std::vector<TensorIndex> idx = indices_of(key);
   torch_guard("item assignment", [&] {
     if (value.is_number()) {
-      const at::Scalar s = value.is_float()  ? at::Scalar(value.as_float())
+      const at::Scalar s = value.is_float() ? at::Scalar(value.as_float())
                            : value.is_int() ? at::Scalar(value.as_int())
                                             : at::Scalar(value.as_bool());
       x.index_put_(idx, s);
@@ -105,7 +107,7 @@ int64_t tensor_length(const Value& t) {
 Value tensor_element(const Value& t, int64_t i) {
   const at::Tensor& x = tensor_of(t);
   if (x.dim() == 0) raise("iteration over a 0-dim tensor");
-  return make_tensor(x.select(0, i));
+  return torch_guard("iteration", [&] { return make_tensor(x.select(0, i)); });
 }
 
 }  // namespace kiln::rt

@@ -152,10 +152,9 @@ Value m_clamp(const Value& self, const CallArgs& a) {
   if (!lo && !hi) raise_arg_error(a.callee, "at least one of 'min' and 'max' must be given");
   const at::Tensor& x = tensor_of(self);
   if ((lo == nullptr || lo->is_number()) && (hi == nullptr || hi->is_number())) {
-    c10::optional<at::Scalar> l, h;
-    if (lo) l = lo->to_double();
-    if (hi) h = hi->to_double();
-    return make_tensor(at::clamp(x, l, h));
+    if (lo && hi) return make_tensor(at::clamp(x, lo->to_double(), hi->to_double()));
+    if (lo) return make_tensor(at::clamp_min(x, lo->to_double()));
+    return make_tensor(at::clamp_max(x, hi->to_double()));
   }
   c10::optional<at::Tensor> l, h;
   if (lo) l = operand(*lo, a.callee, "min");
@@ -193,8 +192,8 @@ Value builtin_where(const CallArgs& args) {
 
 Value m_where(const Value& self, const CallArgs& a) {
   check_args(a, 2, 2, "");
-  return make_tensor(where_op(to_tensor(a[0], "where"), tensor_of(self),
-                              operand(a[1], a.callee, "other")));
+  return make_tensor(
+      where_op(to_tensor(a[0], "where"), tensor_of(self), operand(a[1], a.callee, "other")));
 }
 
 Value m_masked_fill(const Value& self, const CallArgs& a) {

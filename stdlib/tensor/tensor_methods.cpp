@@ -77,7 +77,8 @@ Value m_tolist(const Value& self, const CallArgs& a) {
 Value m_size(const Value& self, const CallArgs& a) {
   check_args(a, 0, 1, "dim");
   const at::Tensor& x = tensor_of(self);
-  if (const Value* d = optional_arg(a, 0, "dim")) return Value(x.size(int_arg(*d, a.callee, "dim")));
+  if (const Value* d = optional_arg(a, 0, "dim"))
+    return Value(x.size(int_arg(*d, a.callee, "dim")));
   return shape_tuple(x.sizes());
 }
 
@@ -101,8 +102,8 @@ Value m_convert(const Value& self, const CallArgs& a) {
 Value m_to(const Value& self, const CallArgs& a) {
   check_args(a, 1, 1, "dtype");
   const Value& target = required_arg(a, 0, "dtype");
-  const at::ScalarType t = is_tensor(target) ? tensor_of(target).scalar_type()
-                                             : *dtype_arg(&target, a.callee);
+  const at::ScalarType t =
+      is_tensor(target) ? tensor_of(target).scalar_type() : *dtype_arg(&target, a.callee);
   const at::Tensor& x = tensor_of(self);
   return x.scalar_type() == t ? self : make_tensor(x.to(t));
 }
@@ -201,7 +202,12 @@ Value tensor_get_attr(const Value& t, std::string_view name) {
   if (name == "dtype") return dtype_value(x.scalar_type());
   if (name == "T") return make_tensor(reversed_dims(x));
   if (name == "ndim") return Value(static_cast<int64_t>(x.dim()));
-  if (name == "grad") return x.grad().defined() ? make_tensor(x.grad()) : Value();
+  if (name == "grad") {
+    // Only leaves (and retain_grad tensors) accumulate .grad; asking a non-leaf
+    // would make LibTorch print a warning, and the answer is None anyway.
+    if (!x.is_leaf() && !x.retains_grad()) return Value();
+    return x.grad().defined() ? make_tensor(x.grad()) : Value();
+  }
   if (name == "requires_grad") return Value(x.requires_grad());
   if (name == "is_leaf") return Value(x.is_leaf());
   if (name == "data") return make_tensor(x.detach());

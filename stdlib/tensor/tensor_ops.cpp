@@ -18,23 +18,40 @@ namespace {
 
 const char* op_symbol(ir::Op op) {
   switch (op) {
-    case ir::Op::Add: return "+";
-    case ir::Op::Sub: return "-";
-    case ir::Op::Mul: return "*";
-    case ir::Op::Div: return "/";
-    case ir::Op::FloorDiv: return "//";
-    case ir::Op::Mod: return "%";
-    case ir::Op::Pow: return "**";
-    case ir::Op::MatMul: return "@";
-    case ir::Op::Eq: return "==";
-    case ir::Op::Ne: return "!=";
-    case ir::Op::Lt: return "<";
-    case ir::Op::Le: return "<=";
-    case ir::Op::Gt: return ">";
-    case ir::Op::Ge: return ">=";
-    case ir::Op::Neg: return "unary -";
-    case ir::Op::Pos: return "unary +";
-    default: return ir::op_name(op);
+    case ir::Op::Add:
+      return "+";
+    case ir::Op::Sub:
+      return "-";
+    case ir::Op::Mul:
+      return "*";
+    case ir::Op::Div:
+      return "/";
+    case ir::Op::FloorDiv:
+      return "//";
+    case ir::Op::Mod:
+      return "%";
+    case ir::Op::Pow:
+      return "**";
+    case ir::Op::MatMul:
+      return "@";
+    case ir::Op::Eq:
+      return "==";
+    case ir::Op::Ne:
+      return "!=";
+    case ir::Op::Lt:
+      return "<";
+    case ir::Op::Le:
+      return "<=";
+    case ir::Op::Gt:
+      return ">";
+    case ir::Op::Ge:
+      return ">=";
+    case ir::Op::Neg:
+      return "unary -";
+    case ir::Op::Pos:
+      return "unary +";
+    default:
+      return ir::op_name(op);
   }
 }
 
@@ -72,22 +89,37 @@ bool broadcastable(at::IntArrayRef a, at::IntArrayRef b) {
 
 at::Tensor apply_binary(ir::Op op, const at::Tensor& a, const at::Tensor& b) {
   switch (op) {
-    case ir::Op::Add: return at::add(a, b);
-    case ir::Op::Sub: return at::sub(a, b);
-    case ir::Op::Mul: return at::mul(a, b);
-    case ir::Op::Div: return at::div(a, b);
+    case ir::Op::Add:
+      return at::add(a, b);
+    case ir::Op::Sub:
+      return at::sub(a, b);
+    case ir::Op::Mul:
+      return at::mul(a, b);
+    case ir::Op::Div:
+      return at::div(a, b);
     // Python's // and % round towards -inf; % takes the sign of the divisor.
-    case ir::Op::FloorDiv: return at::div(a, b, "floor");
-    case ir::Op::Mod: return at::remainder(a, b);
-    case ir::Op::Pow: return at::pow(a, b);
-    case ir::Op::MatMul: return at::matmul(a, b);
-    case ir::Op::Eq: return at::eq(a, b);
-    case ir::Op::Ne: return at::ne(a, b);
-    case ir::Op::Lt: return at::lt(a, b);
-    case ir::Op::Le: return at::le(a, b);
-    case ir::Op::Gt: return at::gt(a, b);
-    case ir::Op::Ge: return at::ge(a, b);
-    default: break;
+    case ir::Op::FloorDiv:
+      return at::div(a, b, "floor");
+    case ir::Op::Mod:
+      return at::remainder(a, b);
+    case ir::Op::Pow:
+      return at::pow(a, b);
+    case ir::Op::MatMul:
+      return at::matmul(a, b);
+    case ir::Op::Eq:
+      return at::eq(a, b);
+    case ir::Op::Ne:
+      return at::ne(a, b);
+    case ir::Op::Lt:
+      return at::lt(a, b);
+    case ir::Op::Le:
+      return at::le(a, b);
+    case ir::Op::Gt:
+      return at::gt(a, b);
+    case ir::Op::Ge:
+      return at::ge(a, b);
+    default:
+      break;
   }
   throw InternalError(std::string("tensor_binary_op: not a binary tensor operator: ") +
                       ir::op_name(op));
@@ -97,11 +129,16 @@ at::Tensor apply_binary(ir::Op op, const at::Tensor& a, const at::Tensor& b) {
 
 Value tensor_binary_op(ir::Op op, const Value& a, const Value& b) {
   switch (op) {
-    case ir::Op::Is: return Value(a.identical(b));
-    case ir::Op::IsNot: return Value(!a.identical(b));
-    case ir::Op::In: return Value(is_tensor(b) ? tensor_contains(b, a) : contains(b, a));
-    case ir::Op::NotIn: return Value(!(is_tensor(b) ? tensor_contains(b, a) : contains(b, a)));
-    default: break;
+    case ir::Op::Is:
+      return Value(a.identical(b));
+    case ir::Op::IsNot:
+      return Value(!a.identical(b));
+    case ir::Op::In:
+      return Value(is_tensor(b) ? tensor_contains(b, a) : contains(b, a));
+    case ir::Op::NotIn:
+      return Value(!(is_tensor(b) ? tensor_contains(b, a) : contains(b, a)));
+    default:
+      break;
   }
   if (!is_operand(a) || !is_operand(b)) {
     // As Python: == and != between unrelated types are False / True.
@@ -129,10 +166,14 @@ Value tensor_unary_op(ir::Op op, const Value& a) {
   switch (op) {
     case ir::Op::Neg:
       return torch_guard("unary -", [&] { return make_tensor(at::neg(tensor_of(a))); });
-    case ir::Op::Pos: return a;
-    case ir::Op::Not: return Value(!tensor_truthy(a));
-    case ir::Op::Truth: return Value(tensor_truthy(a));
-    default: break;
+    case ir::Op::Pos:
+      return a;
+    case ir::Op::Not:
+      return Value(!tensor_truthy(a));
+    case ir::Op::Truth:
+      return Value(tensor_truthy(a));
+    default:
+      break;
   }
   throw InternalError(std::string("tensor_unary_op: not a unary operator: ") + ir::op_name(op));
 }

@@ -15,6 +15,7 @@
 #include "runtime/tensor_value.h"
 #include "stdlib/arg_checks.h"
 #include "stdlib/tensor/dtype.h"
+#include "stdlib/tensor/torch_errors.h"
 
 namespace kiln::rt {
 
@@ -115,7 +116,10 @@ class Printer {
         decimals_ = std::max(decimals_, needed);
       });
     }
-    visit(0, 0, [&](int64_t o) { width_ = std::max(width_, raw(o).size()); });
+    // As PyTorch, only nonzero finite values set the column width.
+    visit(0, 0, [&](int64_t o) {
+      if (std::isfinite(p[o]) && p[o] != 0) width_ = std::max(width_, raw(o).size());
+    });
   }
 
   std::string raw(int64_t offset) const {
@@ -147,8 +151,7 @@ class Printer {
         items.push_back(element(offset + idx[k] * strides_[dim], true));
         if (gap_after(dim, k)) items.push_back(" ...");
       }
-      const int per_line =
-          std::max(1, (kLineWidth - indent) / static_cast<int>(width_ + 2));
+      const int per_line = std::max(1, (kLineWidth - indent) / static_cast<int>(width_ + 2));
       std::string out = "[";
       for (size_t k = 0; k < items.size(); ++k) {
         if (k > 0) out += k % per_line == 0 ? ",\n" + std::string(indent + 1, ' ') : ", ";
@@ -196,8 +199,10 @@ std::string python_float(double v, bool single) {
   const int exponent = std::stoi(sci.substr(e + 1));
   std::string sign, digits;
   for (char c : sci.substr(0, e)) {
-    if (c == '-') sign = "-";
-    else if (c != '.') digits += c;
+    if (c == '-')
+      sign = "-";
+    else if (c != '.')
+      digits += c;
   }
   if (exponent < -4 || exponent >= 16) {
     std::string mant = digits.substr(0, 1);
@@ -223,14 +228,16 @@ std::string print_scalar(const at::Tensor& one_element) {
   return python_float(one_element.item<double>(), st != at::kDouble);
 }
 
-std::string print_tensor(const at::Tensor& t) {
-  if (!t.defined()) return "tensor(<undefined>)";
+namespace {
+
+std::string print_defined(const at::Tensor& t) {
   static const std::string kPrefix = "tensor(";
   std::string out = kPrefix;
   if (t.numel() == 0 && t.dim() > 0) {
     out += "[]";
     if (t.dim() != 1) out += ", size=" + shape_to_string(t.sizes().vec());
-    if (t.scalar_type() != kDefaultFloat) out += ", dtype=" + std::string(dtype_name(t.scalar_type()));
+    if (t.scalar_type() != kDefaultFloat)
+      out += ", dtype=" + std::string(dtype_name(t.scalar_type()));
   } else {
     out += Printer(t).render(static_cast<int>(kPrefix.size()));
     if (!default_dtype(t.scalar_type()))
@@ -242,6 +249,13 @@ std::string print_tensor(const at::Tensor& t) {
     out += ", requires_grad=True";
   }
   return out + ")";
+}
+
+}  // namespace
+
+std::string print_tensor(const at::Tensor& t) {
+  if (!t.defined()) return "tensor(<undefined>)";
+  return torch_guard("print", [&] { return print_defined(t); });
 }
 
 }  // namespace kiln::rt

@@ -134,8 +134,8 @@ Value m_gather(const Value& self, const CallArgs& a) {
 Value m_chunk(const Value& self, const CallArgs& a) {
   check_args(a, 1, 2, "chunks,dim");
   const Value* d = optional_arg(a, 1, "dim");
-  return tensor_tuple(tensor_of(self).chunk(dim_at(a, 0, "chunks"),
-                                            d ? int_arg(*d, a.callee, "dim") : 0));
+  return tensor_tuple(
+      tensor_of(self).chunk(dim_at(a, 0, "chunks"), d ? int_arg(*d, a.callee, "dim") : 0));
 }
 
 Value m_split(const Value& self, const CallArgs& a) {
@@ -191,8 +191,8 @@ Value builtin_one_hot(const CallArgs& args) {
   const at::Tensor idx = to_tensor(args[0], args.callee);
   if (at::isFloatingType(idx.scalar_type()))
     raise_arg_error(args.callee, "indices must be an int tensor, got a float tensor");
-  return make_tensor(
-      at::one_hot(idx.to(at::kLong), int_arg(args[1], args.callee, "num_classes")).to(kDefaultFloat));
+  return make_tensor(at::one_hot(idx.to(at::kLong), int_arg(args[1], args.callee, "num_classes"))
+                         .to(kDefaultFloat));
 }
 
 template <TensorMethod M>

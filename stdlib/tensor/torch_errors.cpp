@@ -23,8 +23,7 @@ std::string clean_torch_message(std::string_view message) {
   std::string s(message);
   // Only the first paragraph is for users; LibTorch appends backtraces and
   // "Exception raised from ..." below it.
-  if (const size_t cut = s.find("\nException raised from"); cut != std::string::npos)
-    s.erase(cut);
+  if (const size_t cut = s.find("\nException raised from"); cut != std::string::npos) s.erase(cut);
   erase_groups(s, "(Triggered internally at");
   if (s.rfind("[enforce fail at", 0) == 0)
     if (const size_t close = s.find("] "); close != std::string::npos) s.erase(0, close + 2);

@@ -8,30 +8,48 @@ namespace {
 
 const char* binary_symbol(ast::BinaryOp op) {
   switch (op) {
-    case ast::BinaryOp::kAdd: return "+";
-    case ast::BinaryOp::kSub: return "-";
-    case ast::BinaryOp::kMul: return "*";
-    case ast::BinaryOp::kDiv: return "/";
-    case ast::BinaryOp::kFloorDiv: return "//";
-    case ast::BinaryOp::kMod: return "%";
-    case ast::BinaryOp::kPow: return "**";
-    case ast::BinaryOp::kMatMul: return "@";
+    case ast::BinaryOp::kAdd:
+      return "+";
+    case ast::BinaryOp::kSub:
+      return "-";
+    case ast::BinaryOp::kMul:
+      return "*";
+    case ast::BinaryOp::kDiv:
+      return "/";
+    case ast::BinaryOp::kFloorDiv:
+      return "//";
+    case ast::BinaryOp::kMod:
+      return "%";
+    case ast::BinaryOp::kPow:
+      return "**";
+    case ast::BinaryOp::kMatMul:
+      return "@";
   }
   return "?";
 }
 
 const char* compare_symbol(ast::CompareOp op) {
   switch (op) {
-    case ast::CompareOp::kEq: return "==";
-    case ast::CompareOp::kNe: return "!=";
-    case ast::CompareOp::kLt: return "<";
-    case ast::CompareOp::kLe: return "<=";
-    case ast::CompareOp::kGt: return ">";
-    case ast::CompareOp::kGe: return ">=";
-    case ast::CompareOp::kIn: return "in";
-    case ast::CompareOp::kNotIn: return "not-in";
-    case ast::CompareOp::kIs: return "is";
-    case ast::CompareOp::kIsNot: return "is-not";
+    case ast::CompareOp::kEq:
+      return "==";
+    case ast::CompareOp::kNe:
+      return "!=";
+    case ast::CompareOp::kLt:
+      return "<";
+    case ast::CompareOp::kLe:
+      return "<=";
+    case ast::CompareOp::kGt:
+      return ">";
+    case ast::CompareOp::kGe:
+      return ">=";
+    case ast::CompareOp::kIn:
+      return "in";
+    case ast::CompareOp::kNotIn:
+      return "not-in";
+    case ast::CompareOp::kIs:
+      return "is";
+    case ast::CompareOp::kIsNot:
+      return "is-not";
   }
   return "?";
 }
@@ -98,22 +116,29 @@ std::string dump_body(const ast::Block& block) { return "(" + dump_block(block) 
 std::string dump_expr(const ast::Expr& e) {
   using K = ast::ExprKind;
   switch (e.kind) {
-    case K::kName: return e.as<ast::Name>().id;
-    case K::kInt: return std::to_string(e.as<ast::IntLit>().value);
+    case K::kName:
+      return e.as<ast::Name>().id;
+    case K::kInt:
+      return std::to_string(e.as<ast::IntLit>().value);
     case K::kFloat: {
       std::ostringstream out;
       out << e.as<ast::FloatLit>().value;
       return out.str() + "f";
     }
-    case K::kStr: return quoted(e.as<ast::StrLit>().value);
-    case K::kBool: return e.as<ast::BoolLit>().value ? "True" : "False";
-    case K::kNone: return "None";
-    case K::kEllipsis: return "...";
+    case K::kStr:
+      return quoted(e.as<ast::StrLit>().value);
+    case K::kBool:
+      return e.as<ast::BoolLit>().value ? "True" : "False";
+    case K::kNone:
+      return "None";
+    case K::kEllipsis:
+      return "...";
     case K::kFString: {
       std::string out = "(f";
       for (const auto& p : e.as<ast::FString>().parts) {
         if (p.expr) {
-          out += " {" + dump_expr(*p.expr) + (p.format_spec.empty() ? "" : ":" + p.format_spec) + "}";
+          out +=
+              " {" + dump_expr(*p.expr) + (p.format_spec.empty() ? "" : ":" + p.format_spec) + "}";
         } else {
           out += " " + quoted(p.literal);
         }
@@ -122,17 +147,20 @@ std::string dump_expr(const ast::Expr& e) {
     }
     case K::kUnary: {
       const auto& u = e.as<ast::Unary>();
-      const char* op = u.op == ast::UnaryOp::kNeg ? "neg" : u.op == ast::UnaryOp::kPos ? "pos" : "not";
+      const char* op = u.op == ast::UnaryOp::kNeg   ? "neg"
+                       : u.op == ast::UnaryOp::kPos ? "pos"
+                                                    : "not";
       return std::string("(") + op + " " + dump_expr(*u.operand) + ")";
     }
     case K::kBinary: {
       const auto& b = e.as<ast::Binary>();
-      return std::string("(") + binary_symbol(b.op) + " " + dump_expr(*b.lhs) + " " + dump_expr(*b.rhs) + ")";
+      return std::string("(") + binary_symbol(b.op) + " " + dump_expr(*b.lhs) + " " +
+             dump_expr(*b.rhs) + ")";
     }
     case K::kBoolOp: {
       const auto& b = e.as<ast::BoolOp>();
-      return std::string("(") + (b.op == ast::BoolOpKind::kAnd ? "and" : "or") + " " + dump_expr(*b.lhs) +
-             " " + dump_expr(*b.rhs) + ")";
+      return std::string("(") + (b.op == ast::BoolOpKind::kAnd ? "and" : "or") + " " +
+             dump_expr(*b.lhs) + " " + dump_expr(*b.rhs) + ")";
     }
     case K::kCompare: {
       const auto& c = e.as<ast::Compare>();
@@ -144,7 +172,8 @@ std::string dump_expr(const ast::Expr& e) {
     }
     case K::kIfExp: {
       const auto& i = e.as<ast::IfExp>();
-      return "(if " + dump_expr(*i.cond) + " " + dump_expr(*i.then_value) + " " + dump_expr(*i.else_value) + ")";
+      return "(if " + dump_expr(*i.cond) + " " + dump_expr(*i.then_value) + " " +
+             dump_expr(*i.else_value) + ")";
     }
     case K::kCall: {
       const auto& c = e.as<ast::Call>();
@@ -162,12 +191,15 @@ std::string dump_expr(const ast::Expr& e) {
       const auto& s = e.as<ast::Slice>();
       return "(slice " + maybe(s.lower) + " " + maybe(s.upper) + " " + maybe(s.step) + ")";
     }
-    case K::kList: return dump_list("list", e.as<ast::ListExpr>().elements);
-    case K::kTuple: return dump_list("tuple", e.as<ast::TupleExpr>().elements);
+    case K::kList:
+      return dump_list("list", e.as<ast::ListExpr>().elements);
+    case K::kTuple:
+      return dump_list("tuple", e.as<ast::TupleExpr>().elements);
     case K::kDict: {
       const auto& d = e.as<ast::DictExpr>();
       std::string out = "(dict";
-      for (size_t i = 0; i < d.keys.size(); ++i) out += " " + dump_expr(*d.keys[i]) + ":" + dump_expr(*d.values[i]);
+      for (size_t i = 0; i < d.keys.size(); ++i)
+        out += " " + dump_expr(*d.keys[i]) + ":" + dump_expr(*d.values[i]);
       return out + ")";
     }
     case K::kLambda: {
@@ -180,12 +212,17 @@ std::string dump_expr(const ast::Expr& e) {
     }
     case K::kDictComp: {
       const auto& c = e.as<ast::DictComp>();
-      return "(dictcomp " + dump_expr(*c.key) + ":" + dump_expr(*c.value) + dump_clauses(c.clauses) + ")";
+      return "(dictcomp " + dump_expr(*c.key) + ":" + dump_expr(*c.value) +
+             dump_clauses(c.clauses) + ")";
     }
-    case K::kSample: return "(sample" + dump_args(e.as<ast::Sample>().args) + ")";
-    case K::kParam: return "(param" + dump_args(e.as<ast::Param>().args) + ")";
-    case K::kObserve: return "(observe" + dump_args(e.as<ast::Observe>().args) + ")";
-    case K::kPlate: return "(plate" + dump_args(e.as<ast::Plate>().args) + ")";
+    case K::kSample:
+      return "(sample" + dump_args(e.as<ast::Sample>().args) + ")";
+    case K::kParam:
+      return "(param" + dump_args(e.as<ast::Param>().args) + ")";
+    case K::kObserve:
+      return "(observe" + dump_args(e.as<ast::Observe>().args) + ")";
+    case K::kPlate:
+      return "(plate" + dump_args(e.as<ast::Plate>().args) + ")";
   }
   return "?";
 }
@@ -193,7 +230,8 @@ std::string dump_expr(const ast::Expr& e) {
 std::string dump_stmt(const ast::Stmt& s) {
   using K = ast::StmtKind;
   switch (s.kind) {
-    case K::kExpr: return dump_expr(*s.as<ast::ExprStmt>().value);
+    case K::kExpr:
+      return dump_expr(*s.as<ast::ExprStmt>().value);
     case K::kAssign: {
       const auto& a = s.as<ast::Assign>();
       std::string out = "(=";
@@ -202,7 +240,8 @@ std::string dump_stmt(const ast::Stmt& s) {
     }
     case K::kAugAssign: {
       const auto& a = s.as<ast::AugAssign>();
-      return std::string("(") + binary_symbol(a.op) + "= " + dump_expr(*a.target) + " " + dump_expr(*a.value) + ")";
+      return std::string("(") + binary_symbol(a.op) + "= " + dump_expr(*a.target) + " " +
+             dump_expr(*a.value) + ")";
     }
     case K::kIf: {
       const auto& i = s.as<ast::If>();
@@ -212,29 +251,36 @@ std::string dump_stmt(const ast::Stmt& s) {
     }
     case K::kFor: {
       const auto& f = s.as<ast::For>();
-      return "(for " + dump_expr(*f.target) + " " + dump_expr(*f.iter) + " " + dump_body(f.body) + ")";
+      return "(for " + dump_expr(*f.target) + " " + dump_expr(*f.iter) + " " + dump_body(f.body) +
+             ")";
     }
     case K::kWhile: {
       const auto& w = s.as<ast::While>();
       return "(while " + dump_expr(*w.cond) + " " + dump_body(w.body) + ")";
     }
-    case K::kBreak: return "break";
-    case K::kContinue: return "continue";
-    case K::kReturn: return "(return " + maybe(s.as<ast::Return>().value) + ")";
-    case K::kPass: return "pass";
+    case K::kBreak:
+      return "break";
+    case K::kContinue:
+      return "continue";
+    case K::kReturn:
+      return "(return " + maybe(s.as<ast::Return>().value) + ")";
+    case K::kPass:
+      return "pass";
     case K::kDef: {
       const auto& d = s.as<ast::Def>();
       return "(def " + d.name + " " + dump_params(d.params) + " " + dump_body(d.body) + ")";
     }
     case K::kWith: {
       const auto& w = s.as<ast::With>();
-      return "(with " + dump_expr(*w.context) + " " + maybe(w.target) + " " + dump_body(w.body) + ")";
+      return "(with " + dump_expr(*w.context) + " " + maybe(w.target) + " " + dump_body(w.body) +
+             ")";
     }
     case K::kAssert: {
       const auto& a = s.as<ast::Assert>();
       return "(assert " + dump_expr(*a.cond) + " " + maybe(a.message) + ")";
     }
-    case K::kImport: return "(import " + quoted(s.as<ast::Import>().path) + ")";
+    case K::kImport:
+      return "(import " + quoted(s.as<ast::Import>().path) + ")";
   }
   return "?";
 }

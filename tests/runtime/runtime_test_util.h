@@ -17,6 +17,7 @@
 #include "runtime/tensor_hooks.h"
 #include "runtime/tensor_value.h"
 #include "runtime/value_ops.h"
+#include "stdlib/tensor/tensor_print.h"
 
 namespace kiln::rt::testing {
 
@@ -44,9 +45,18 @@ inline Value call_method_of(const Value& self, std::string_view name,
   return call_method(self, name, args.view(name));
 }
 
-inline Value list_of(std::initializer_list<Value> items) { return make_list(items); }
-inline Value tuple_of(std::initializer_list<Value> items) { return make_tuple(items); }
+inline Value list_of(std::initializer_list<Value> items) {
+  return rt::make_list(std::vector<Value>(items));
+}
+inline Value tuple_of(std::initializer_list<Value> items) {
+  return rt::make_tuple(std::vector<Value>(items));
+}
 inline Value tensor_value(at::Tensor t) { return make_tensor(std::move(t)); }
+// A bool tensor (at::tensor has no bool overload in LibTorch 1.13).
+inline at::Tensor bools(std::initializer_list<int> v) {
+  return at::tensor(std::vector<int64_t>(v.begin(), v.end())).to(at::kBool);
+}
+
 inline const at::Tensor& T(const Value& v) {
   if (!is_tensor(v)) throw std::logic_error("not a tensor: " + to_str(v));
   return tensor_of(v);

@@ -1,0 +1,65 @@
+#include "stdlib/distributions/normal.h"
+
+#include <ATen/ATen.h>
+
+#include <cmath>
+
+#include "runtime/builtin_registry.h"
+#include "stdlib/arg_checks.h"
+#include "stdlib/distributions/dist_params.h"
+#include "stdlib/random.h"
+#include "stdlib/tensor/torch_errors.h"
+
+namespace kiln::rt {
+
+namespace {
+
+// log(sqrt(2 pi)), the Gaussian's normalizing constant.
+const double kLogSqrtTwoPi = 0.5 * std::log(2.0 * M_PI);
+
+Value builtin_normal(const CallArgs& args) {
+  check_args(args, 2, 2, "loc,scale");
+  return Normal::make(required_arg(args, 0, "loc"), required_arg(args, 1, "scale"));
+}
+
+}  // namespace
+
+Normal::Normal(at::Tensor loc, at::Tensor scale, bool validate)
+    : Distribution(loc.sizes().vec(), {}, loc.scalar_type()),
+      loc_(std::move(loc)),
+      scale_(std::move(scale)) {
+  if (!validate) return;
+  check_param("Normal", "loc", loc_, loc_ == loc_, "a real number (not nan)");
+  check_param("Normal", "scale", scale_, scale_ > 0, "positive");
+}
+
+Value Normal::make(const Value& loc, const Value& scale) {
+  std::vector<at::Tensor> p = broadcast_params("Normal", {{"loc", &loc}, {"scale", &scale}});
+  return make_value(new Normal(std::move(p[0]), std::move(p[1]), validation_enabled()));
+}
+
+std::vector<std::pair<std::string_view, at::Tensor>> Normal::params() const {
+  return {{"loc", loc_}, {"scale", scale_}};
+}
+
+at::Tensor Normal::rsample(at::IntArrayRef sample_shape) const {
+  const at::Tensor eps =
+      at::randn(extended_shape(sample_shape), global_generator(), loc_.options());
+  return loc_ + eps * scale_;
+}
+
+at::Tensor Normal::entropy() const { return 0.5 + kLogSqrtTwoPi + scale_.log(); }
+
+at::Tensor Normal::log_prob_impl(const at::Tensor& value) const {
+  return -(value - loc_).pow(2) / (2 * scale_.pow(2)) - scale_.log() - kLogSqrtTwoPi;
+}
+
+at::Tensor Normal::support_contains(const at::Tensor& value) const { return value == value; }
+
+Value Normal::expand_impl(at::IntArrayRef batch_shape) const {
+  return make_value(new Normal(loc_.expand(batch_shape), scale_.expand(batch_shape), false));
+}
+
+KILN_REGISTER_BUILTINS { register_builtin(BuiltinId::k_Normal, &guarded<&builtin_normal>); }
+
+}  // namespace kiln::rt

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""The `kiln` command tested as a process: exit codes, stdout, stderr."""
+import argparse
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import unittest
+
+KILN = None
+SOURCE = None
+
+
+def kiln(*args, stdin=None, env=None, cwd=None):
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    return subprocess.run([KILN, *args], input=stdin, capture_output=True, env=full_env, cwd=cwd, timeout=300)
+
+
+class Cli(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = pathlib.Path(self.tmp.name)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def write(self, name, text):
+        path = self.dir / name
+        path.write_bytes(text.encode() if isinstance(text, str) else text)
+        return str(path)
+
+    def test_version_and_help(self):
+        r = kiln("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout.decode(), r"^kiln \d+\.\d+\.\d+")
+        r = kiln("--help")
+        self.assertEqual(r.returncode, 0)
+        for sub in ("run", "check", "ir"):
+            self.assertIn(sub, r.stdout.decode())
+
+    def test_unknown_subcommand_is_a_usage_error(self):
+        r = kiln("frobnicate")
+        self.assertEqual(r.returncode, 2)
+        self.assertTrue(r.stderr)
+
+    def test_missing_file(self):
+        for sub in ("run", "check", "ir"):
+            r = kiln(sub, str(self.dir / "nope.ppl"))
+            self.assertEqual(r.returncode, 2, sub)
+            self.assertIn("cannot open", r.stderr.decode())
+
+    def test_check_reports_every_error_with_caret(self):
+        path = self.write("bad.ppl", "x = undefined_a\ny = undefined_b\ndef f():\n    return 1\nf(2)\n")
+        r = kiln("check", path)
+        self.assertEqual(r.returncode, 1)
+        err = r.stderr.decode()
+        self.assertIn("bad.ppl:1:5: error: name 'undefined_a' is not defined", err)
+        self.assertIn("bad.ppl:2:5: error: name 'undefined_b' is not defined", err)
+        self.assertIn("f() takes 0 arguments but 1 was given", err)
+        self.assertIn("    ^~~~~~~~~~~", err)
+
+    def test_check_and_ir_do_not_load_the_runtime(self):
+        path = self.write("ok.ppl", "def f(x):\n    return x + 1\nprint(f(1))\n")
+        env = {"KILN_RUNTIME": "/nonexistent/libkiln_runtime.so"}
+        self.assertEqual(kiln("check", path, env=env).returncode, 0)
+        r = kiln("ir", path, env=env)
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("function f(%x)", r.stdout.decode())
+        libs = subprocess.run(["ldd", KILN], capture_output=True, text=True).stdout
+        self.assertNotIn("libtorch", libs)
+
+    def test_run_reads_stdin_and_passes_argv(self):
+        r = kiln("run", "-", "--", "a", "b", stdin=b"print(len(argv), argv[1])\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.decode(), "2 b\n")
+
+    def test_seed_makes_runs_reproducible(self):
+        path = self.write("rand.ppl", "print(sample(\"z\", Normal(0.0, 1.0)).item())\n")
+        a = kiln("run", path, "--seed", "7").stdout
+        b = kiln("run", path, "--seed", "7").stdout
+        c = kiln("run", path, "--seed", "8").stdout
+        self.assertEqual(a, b)
+        self.assertNotEqual(a, c)
+
+    def test_runtime_error_has_stack_and_exit_code(self):
+        path = self.write("boom.ppl", "def g(x):\n    return x[3]\ndef f():\n    return g([1])\nf()\n")
+        r = kiln("run", path)
+        self.assertEqual(r.returncode, 3)
+        err = r.stderr.decode()
+        self.assertIn("boom.ppl:2:12: error: list index out of range", err)
+        self.assertIn("call stack (most recent call last):", err)
+        self.assertIn("boom.ppl:5 in <module>: f()", err)
+        self.assertIn("boom.ppl:4 in f: return g([1])", err)
+        self.assertNotIn("terminate called", err)
+
+    def test_garbage_input_is_a_compile_error_not_a_crash(self):
+        r = kiln("check", "-", stdin=bytes(range(256)) * 64)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("error:", r.stderr.decode(errors="replace"))
+        r = kiln("check", "-", stdin=b"(" * 10000 + b")" * 10000 + b"\n")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("too many nested", r.stderr.decode())
+
+    def test_run_compile_error_exit_code(self):
+        path = self.write("bad.ppl", "print(nope)\n")
+        r = kiln("run", path)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("name 'nope' is not defined", r.stderr.decode())
+
+
+def main():
+    global KILN, SOURCE
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kiln", required=True)
+    parser.add_argument("--source-dir", required=True)
+    opts, rest = parser.parse_known_args()
+    KILN = os.path.abspath(opts.kiln)
+    SOURCE = opts.source_dir
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
