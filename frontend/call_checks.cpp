@@ -82,6 +82,17 @@ void check_builtin_call(const Call& call, const BuiltinInfo& builtin, Diagnostic
   }
   size_t npos = positional_count(call.args);
   std::string name(builtin.name);
+  bool unknown_keyword = false;
+  for (const Argument& a : call.args) {
+    if (a.keyword.empty() || builtin.accepts_keyword(a.keyword)) continue;
+    unknown_keyword = true;
+    std::string hint = builtin.keywords.empty() ? name + "() takes no keyword arguments"
+                                                : "expected " + join(builtin.keywords, "", "=");
+    diags.error(keyword_range(a), name + "() got an unexpected keyword argument '" + a.keyword + "'",
+                hint);
+  }
+  // With a misnamed keyword the positional count is usually off too; one error is enough.
+  if (unknown_keyword) return;
   if (static_cast<int>(npos) < builtin.min_args ||
       (builtin.max_args >= 0 && static_cast<int>(npos) > builtin.max_args)) {
     std::string expected;
@@ -96,13 +107,6 @@ void check_builtin_call(const Call& call, const BuiltinInfo& builtin, Diagnostic
                 name + "() takes " + expected + " but " + std::to_string(npos) +
                     (npos == 1 ? " was" : " were") + " given",
                 name + ": " + std::string(builtin.summary));
-  }
-  for (const Argument& a : call.args) {
-    if (a.keyword.empty() || builtin.accepts_keyword(a.keyword)) continue;
-    std::string hint = builtin.keywords.empty() ? name + "() takes no keyword arguments"
-                                                : "expected " + join(builtin.keywords, "", "=");
-    diags.error(keyword_range(a), name + "() got an unexpected keyword argument '" + a.keyword + "'",
-                hint);
   }
 }
 

@@ -55,7 +55,10 @@ class Loader {
     uint32_t file_id = program_.sources.add(path, std::move(source));
     size_t errors_before = diags_.error_count();
     std::unique_ptr<ast::Module> module = parse_module(program_.sources, file_id, diags_);
-    if (!module || diags_.error_count() > errors_before) return -1;
+    // A module with errors from the AST builder (bad assignment targets,
+    // oversized literals, ...) is still complete: resolve it too, so one run
+    // reports every error, but never hand it on.
+    if (!module) return -1;
     module->file = file_id;
     module->path = path;
 
@@ -68,7 +71,7 @@ class Loader {
     if (!imports_ok) return -1;
     declare_globals(program_, *module);
     resolve_module(program_, *module, diags_);
-    if (diags_.error_count() > errors_before) return -1;
+    if (diags_.error_count() > errors_before) return -1;  // includes parse-time errors
 
     program_.modules.push_back(std::move(module));
     uint32_t index = static_cast<uint32_t>(program_.modules.size() - 1);

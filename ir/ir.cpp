@@ -12,7 +12,7 @@ const char* op_name(Op op) {
 }
 
 bool is_terminator(Op op) {
-  return op == Op::Jump || op == Op::Branch || op == Op::ForIter || op == Op::Return;
+  return op == Op::Jump || op == Op::Branch || op == Op::ForIter || op == Op::Return || op == Op::AssertFail;
 }
 
 namespace {

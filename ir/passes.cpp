@@ -45,23 +45,25 @@ void check(const Program& program, uint32_t first, const char* after) {
 }  // namespace
 
 void remove_unreachable_blocks(Function& fn) {
-  std::vector<bool> reachable(fn.blocks.size(), false);
+  // Depth-first preorder from the entry, taken successors first: the layout
+  // then reads top to bottom (a loop body right after its header).
+  std::vector<uint32_t> order;
+  std::vector<bool> seen(fn.blocks.size(), false);
   std::vector<uint32_t> work = {0};
-  reachable[0] = true;
   while (!work.empty()) {
     uint32_t b = work.back();
     work.pop_back();
-    for_each_successor(fn.blocks[b].instrs.back(), [&](uint32_t s) {
-      if (!reachable[s]) {
-        reachable[s] = true;
-        work.push_back(s);
-      }
-    });
+    if (seen[b]) continue;
+    seen[b] = true;
+    order.push_back(b);
+    std::vector<uint32_t> successors;
+    for_each_successor(fn.blocks[b].instrs.back(), [&](uint32_t s) { successors.push_back(s); });
+    for (auto it = successors.rbegin(); it != successors.rend(); ++it)
+      if (!seen[*it]) work.push_back(*it);
   }
   std::vector<uint32_t> remap(fn.blocks.size(), kNone);
   std::vector<Block> kept;
-  for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
-    if (!reachable[b]) continue;
+  for (uint32_t b : order) {
     remap[b] = static_cast<uint32_t>(kept.size());
     kept.push_back(std::move(fn.blocks[b]));
   }

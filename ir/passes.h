@@ -1,6 +1,7 @@
 // IR passes, run in order after lowering with the verifier after each one:
 //   remove_unreachable_blocks  drops blocks no path from entry reaches
-//                              (lowering leaves them after return/break)
+//                              (lowering leaves them after return/break) and
+//                              lays the rest out in depth-first order
 //   insert_bound_checks        adds CheckBound before reads of locals that
 //                              may be unassigned on some path, so the
 //                              interpreter reports "used before assignment"

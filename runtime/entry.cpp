@@ -12,6 +12,7 @@
 #include "runtime/effects.h"
 #include "runtime/error_report.h"
 #include "runtime/interpreter.h"
+#include "stdlib/distributions/distribution.h"
 
 namespace kiln::rt {
 
@@ -33,6 +34,7 @@ int run_program(const KilnRunRequest& request) {
   for (int i = 0; i < request.argc; ++i) args.push_back(make_str(request.argv[i]));
   register_constant(BuiltinId::k_argv, make_list(std::move(args)));
   if (request.has_seed) set_global_seed(request.seed);
+  set_validation_enabled(request.validate != 0);
 
   Interpreter interpreter(lowered);
   try {

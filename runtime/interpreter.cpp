@@ -9,6 +9,7 @@
 #include "runtime/effects.h"
 #include "runtime/errors.h"
 #include "runtime/format.h"
+#include "runtime/handlers/handler_stack.h"
 #include "runtime/value_ops.h"
 
 namespace kiln::rt {
@@ -28,7 +29,7 @@ Value constant_value(const ir::Constant& c) {
         if constexpr (std::is_same_v<T, int64_t>) return Value(v);
         if constexpr (std::is_same_v<T, double>) return Value(v);
         if constexpr (std::is_same_v<T, std::string>) return make_str(v);
-        if constexpr (std::is_same_v<T, ir::Ellipsis>) return make_str("...");
+        if constexpr (std::is_same_v<T, ir::Ellipsis>) return make_value(new EllipsisObject());
         if constexpr (std::is_same_v<T, ir::KeywordNames>) return Value();
       },
       c);
@@ -202,6 +203,9 @@ Value call_value(const Value& callee, const CallArgs& args) {
 Value Interpreter::execute(const ir::Function& fn, FunctionObject* closure, Value* regs) {
   const ir::Block* blocks = fn.blocks.data();
   const ir::Instr* ip = blocks[0].instrs.data();
+  // Plates and handlers this frame enters are left by its own exit
+  // instructions; an error skips those, so the catch below unwinds to here.
+  const size_t handler_depth = handler_stack_depth();
   try {
     for (;;) {
       const ir::Instr& in = *ip;
@@ -542,11 +546,14 @@ Value Interpreter::execute(const ir::Function& fn, FunctionObject* closure, Valu
       ++ip;
     }
   } catch (KilnError& e) {
+    unwind_handler_stack(handler_depth);
     e.add_frame(fn.name, ip->loc);
     throw;
   } catch (const InternalError&) {
+    unwind_handler_stack(handler_depth);
     throw;
   } catch (const std::bad_alloc&) {
+    unwind_handler_stack(handler_depth);
     KilnError e("out of memory", "reduce the size of the data or the number of samples");
     e.add_frame(fn.name, ip->loc);
     throw e;

@@ -145,6 +145,13 @@ struct RangeObject final : Object {
   int64_t at(int64_t i) const { return start + i * step; }
 };
 
+// `...` in an index (x[..., 0]).
+struct EllipsisObject final : Object {
+  EllipsisObject() : Object(ObjKind::kNative) {}
+  std::string type_name() const override { return "ellipsis"; }
+  std::string to_string() const override { return "Ellipsis"; }
+};
+
 // ---- constructors
 Value make_str(std::string s);
 Value make_list(std::vector<Value> items = {});

@@ -176,17 +176,16 @@ const char* op_symbol(Op op) {
   }
 }
 
-int64_t checked(bool overflow, int64_t r, const char* what) {
-  if (overflow) raise(std::string("integer overflow in ") + what, "Kiln ints are 64-bit; use floats for larger values");
-  return r;
+[[noreturn]] void integer_overflow(const char* what) {
+  raise(std::string("integer overflow in ") + what, "Kiln ints are 64-bit; use floats for larger values");
 }
 
 int64_t int_pow(int64_t base, int64_t exp) {
   int64_t result = 1;
   while (exp > 0) {
-    if (exp & 1) checked(__builtin_mul_overflow(result, base, &result), result, "**");
+    if ((exp & 1) && __builtin_mul_overflow(result, base, &result)) integer_overflow("**");
     exp >>= 1;
-    if (exp) checked(__builtin_mul_overflow(base, base, &base), base, "**");
+    if (exp && __builtin_mul_overflow(base, base, &base)) integer_overflow("**");
   }
   return result;
 }
@@ -196,9 +195,16 @@ Value number_op(Op op, const Value& a, const Value& b) {
   if (ints) {
     int64_t x = a.as_int(), y = b.as_int(), r = 0;
     switch (op) {
-      case Op::Add: return checked(__builtin_add_overflow(x, y, &r), r, "+");
-      case Op::Sub: return checked(__builtin_sub_overflow(x, y, &r), r, "-");
-      case Op::Mul: return checked(__builtin_mul_overflow(x, y, &r), r, "*");
+      // The overflow test must run before r is read: keep it a statement.
+      case Op::Add:
+        if (__builtin_add_overflow(x, y, &r)) integer_overflow("+");
+        return r;
+      case Op::Sub:
+        if (__builtin_sub_overflow(x, y, &r)) integer_overflow("-");
+        return r;
+      case Op::Mul:
+        if (__builtin_mul_overflow(x, y, &r)) integer_overflow("*");
+        return r;
       case Op::Div:
         if (y == 0) raise("division by zero");
         return static_cast<double>(x) / static_cast<double>(y);

@@ -9,18 +9,17 @@
 
 #include "runtime/builtin_registry.h"
 #include "runtime/errors.h"
-#include "runtime/tensor_hooks.h"
 #include "runtime/value_ops.h"
+#include "stdlib/tensor/tensor_builtins.h"
 
 namespace kiln::rt {
 
 namespace {
 
-CallArgs rest(const CallArgs& args) {
-  CallArgs r = args;
-  r.pos = args.pos + 1;
-  r.npos = args.npos - 1;
-  return r;
+bool any_tensor(const CallArgs& args) {
+  for (size_t i = 0; i < args.npos; ++i)
+    if (args[i].is(ObjKind::kTensor)) return true;
+  return false;
 }
 
 Value builtin_print(const CallArgs& args) {
@@ -82,7 +81,7 @@ Value builtin_zip(const CallArgs& args) {
 // reduced by the tensor's own min/max (with dim=, keepdim=).
 Value extreme(const CallArgs& args, bool want_max) {
   const char* name = want_max ? "max" : "min";
-  if (args.npos == 1 && args[0].is(ObjKind::kTensor)) return tensor_call_method(args[0], name, rest(args));
+  if (any_tensor(args)) return tensor_reduce_builtin(name, args);
   if (args.nkw) raise(std::string(name) + "() takes dim= and keepdim= only for a tensor");
   std::vector<Value> items = args.npos == 1 ? to_vector(args[0]) : std::vector<Value>(args.pos, args.pos + args.npos);
   if (items.empty()) raise(std::string(name) + "() of an empty sequence");
@@ -98,7 +97,7 @@ Value builtin_min(const CallArgs& args) { return extreme(args, false); }
 Value builtin_max(const CallArgs& args) { return extreme(args, true); }
 
 Value builtin_sum(const CallArgs& args) {
-  if (args[0].is(ObjKind::kTensor)) return tensor_call_method(args[0], "sum", rest(args));
+  if (any_tensor(args)) return tensor_reduce_builtin("sum", args);
   if (args.nkw) raise("sum() takes dim= and keepdim= only for a tensor");
   Value total = args.npos > 1 ? args[1] : Value(int64_t{0});
   Value it = make_iterator(args[0]);
@@ -114,22 +113,27 @@ Value builtin_abs(const CallArgs& args) {
     if (v.as_int() == std::numeric_limits<int64_t>::min()) raise("integer overflow in abs()");
     return v.as_int() < 0 ? -v.as_int() : v.as_int();
   }
-  if (v.is(ObjKind::kTensor)) return tensor_call_method(v, "abs", CallArgs{});
+  if (v.is(ObjKind::kTensor)) return tensor_reduce_builtin("abs", args);
   raise("bad operand type for abs(): '" + type_name(v) + "'");
 }
 
 // Python rounds half to even.
 Value builtin_round(const CallArgs& args) {
   const Value& v = args[0];
-  if (v.is(ObjKind::kTensor)) {
-    if (args.npos > 1) raise("round() of a tensor takes no ndigits");
-    return tensor_call_method(v, "round", CallArgs{});
-  }
+  if (v.is(ObjKind::kTensor)) return tensor_reduce_builtin("round", args);
   if (args.npos > 1 && !args[1].is_none()) {
     int64_t digits = to_int(args[1], "round() ndigits");
     if (v.is_int() && digits >= 0) return v;
+    double d = to_double(v, "round() argument");
+    if (digits >= 0 && digits <= 300) {
+      // Round the exact binary value, as Python does: glibc's printf is exact,
+      // so round(2.675, 2) is 2.67 (2.675 is stored as 2.67499999...).
+      char buf[400];
+      std::snprintf(buf, sizeof buf, "%.*f", static_cast<int>(digits), d);
+      return std::strtod(buf, nullptr);
+    }
     double scale = std::pow(10.0, static_cast<double>(digits));
-    return std::nearbyint(to_double(v, "round() argument") * scale) / scale;
+    return std::nearbyint(d * scale) / scale;
   }
   if (v.is_int() || v.is_bool()) return Value(v.as_int());
   double d = to_double(v, "round() argument");

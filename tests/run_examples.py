@@ -7,6 +7,7 @@ Each example declares how the suite runs it in its header:
 An example without a test-args line is run with `--seed 1`.
 """
 import argparse
+import os
 import pathlib
 import re
 import subprocess
@@ -18,6 +19,7 @@ def main():
     parser.add_argument("--kiln", required=True)
     parser.add_argument("root")
     opts = parser.parse_args()
+    opts.kiln = os.path.abspath(opts.kiln)
     examples = sorted(pathlib.Path(opts.root).glob("*.ppl"))
     failures = 0
     for ex in examples:

@@ -6,6 +6,7 @@ what kiln prints (stderr for bad, stdout for ir) followed by a line
 diagnostics are stable. --update rewrites the .expected files: review the diff.
 """
 import argparse
+import os
 import pathlib
 import subprocess
 import sys
@@ -25,6 +26,7 @@ def main():
     parser.add_argument("--update", action="store_true")
     parser.add_argument("root")
     opts = parser.parse_args()
+    opts.kiln = os.path.abspath(opts.kiln)
     cases = sorted(p for p in pathlib.Path(opts.root).glob("*.ppl") if not p.name.startswith("_"))
     failures = 0
     for case in cases:

@@ -12,6 +12,7 @@ compile errors, 3 for runtime errors) and print the text on stderr; the
 stdout lines expected before it must still appear.
 """
 import argparse
+import os
 import pathlib
 import re
 import subprocess
@@ -68,6 +69,7 @@ def main():
     parser.add_argument("--kiln", required=True)
     parser.add_argument("root")
     opts = parser.parse_args()
+    opts.kiln = os.path.abspath(opts.kiln)
     files = sorted(pathlib.Path(opts.root).rglob("*.ppl"))
     files = [f for f in files if not f.name.startswith("_")]  # _*.ppl are helpers for imports
     failures = 0
