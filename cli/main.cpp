@@ -1,6 +1,7 @@
 // `kiln`: the command-line driver. Exceptions become exit codes here (see
 // cli/exit_codes.h); commands that run programs go through the runtime
 // library loaded on demand (cli/runtime_loader.h).
+#include <time.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -61,11 +62,20 @@ int check_or_print_ir(const std::string& path, bool print_ir) {
   return code;
 }
 
-int run(const std::string& path, const std::vector<std::string>& args, const uint64_t* seed, bool validate) {
+double process_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+int run(const std::string& path, const std::vector<std::string>& args, const uint64_t* seed, bool validate,
+        bool timings) {
   std::string display, text;
   if (!read_program(path, display, text)) return kExitUsage;
   std::string error;
+  double load_start = process_cpu_ms();
   auto run_fn = reinterpret_cast<KilnRunFn>(load_runtime_symbol("kiln_runtime_run", error));
+  double load_ms = process_cpu_ms() - load_start;
   if (!run_fn) {
     std::cerr << "kiln: error: " << error << "\n";
     return kExitInternalError;
@@ -81,6 +91,8 @@ int run(const std::string& path, const std::vector<std::string>& args, const uin
   request.seed = seed ? *seed : 0;
   request.color = stderr_is_terminal();
   request.validate = validate;
+  request.timings = timings;
+  request.runtime_load_ms = load_ms;
   return run_fn(&request);
 }
 
@@ -93,11 +105,13 @@ int main_impl(int argc, char** argv) {
   std::vector<std::string> program_args;
   uint64_t seed = 0;
   bool no_validate = false;
+  bool timings = false;
 
   CLI::App* run_cmd = app.add_subcommand("run", "run a program");
   run_cmd->add_option("file", file, "the .ppl program, or - for standard input")->required();
   auto* seed_opt = run_cmd->add_option("--seed", seed, "seed every random number generator");
   run_cmd->add_flag("--no-validate", no_validate, "skip distribution argument checks (faster)");
+  run_cmd->add_flag("--timings", timings, "print the CPU time of each phase to stderr");
   run_cmd->add_option("args", program_args, "arguments for the program (after --), seen as argv");
 
   CLI::App* check_cmd = app.add_subcommand("check", "check a program for errors without running it");
@@ -113,7 +127,7 @@ int main_impl(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
 
-  if (run_cmd->parsed()) return run(file, program_args, seed_opt->count() ? &seed : nullptr, !no_validate);
+  if (run_cmd->parsed()) return run(file, program_args, seed_opt->count() ? &seed : nullptr, !no_validate, timings);
   if (check_cmd->parsed()) return check_or_print_ir(file, false);
   if (ir_cmd->parsed()) return check_or_print_ir(file, true);
   std::cout << app.help();

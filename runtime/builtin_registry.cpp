@@ -27,9 +27,14 @@ void register_builtin(BuiltinId id, NativeFn fn) {
   auto index = static_cast<size_t>(id);
   registry().functions[index] = fn;
   registry().values[index] = make_value(new BuiltinObject(std::string(builtin_table()[index].name), fn));
+  // Builtins are process-wide: every thread reads them (value.h).
+  make_immortal(registry().values[index]);
 }
 
-void register_constant(BuiltinId id, Value value) { registry().values[static_cast<size_t>(id)] = std::move(value); }
+void register_constant(BuiltinId id, Value value) {
+  make_immortal(value);
+  registry().values[static_cast<size_t>(id)] = std::move(value);
+}
 
 const Value& builtin_value(uint32_t index) {
   const Value& v = registry().values.at(index);

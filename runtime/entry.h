@@ -18,6 +18,8 @@ struct KilnRunRequest {
   uint64_t seed;
   int color;                // colour diagnostics (stderr is a terminal)
   int validate;             // distribution argument checks (on unless --no-validate)
+  int timings;              // print phase timings to stderr (--timings)
+  double runtime_load_ms;   // how long the CLI took to load this library
 };
 
 typedef int (*KilnRunFn)(const KilnRunRequest*);

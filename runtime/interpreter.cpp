@@ -121,7 +121,57 @@ void Interpreter::run_module(uint32_t index) {
   auto* regs = static_cast<Value*>(alloca(sizeof(Value) * fn.num_regs));
   for (uint32_t i = 0; i < fn.num_regs; ++i) new (regs + i) Value(Value::unbound());
   RegisterGuard guard{regs, fn.num_regs};
-  execute(fn, nullptr, regs);
+  // Plates entered by code that fails are never exited by it: unwind them here.
+  const size_t handler_depth = handler_stack_depth();
+  try {
+    execute(fn, nullptr, regs);
+  } catch (...) {
+    unwind_handler_stack(handler_depth);
+    throw;
+  }
+}
+
+// The fast path of Op::Call: positional arguments copied straight from the
+// caller's registers into the callee's, no keyword matching.
+Value Interpreter::call_positional(FunctionObject& f, const Value* caller_regs, const std::vector<uint32_t>& arg_regs) {
+  const ir::Function& fn = *f.function;
+  const size_t nargs = arg_regs.size();
+  if (depth_ >= kMaxCallDepth || nargs > fn.params.size()) {
+    // Rare: let the general path raise the error.
+    std::vector<Value> values;
+    for (uint32_t r : arg_regs) values.push_back(caller_regs[r]);
+    return call_function(f, CallArgs{values.data(), values.size(), nullptr, nullptr, 0, {}});
+  }
+  auto* regs = static_cast<Value*>(alloca(sizeof(Value) * fn.num_regs));
+  for (uint32_t i = 0; i < nargs; ++i) new (regs + i) Value(caller_regs[arg_regs[i]]);
+  for (uint32_t i = static_cast<uint32_t>(nargs); i < fn.num_regs; ++i) new (regs + i) Value(Value::unbound());
+  RegisterGuard guard{regs, fn.num_regs};
+  if (nargs < fn.params.size()) bind_defaults(f, regs, nargs);
+  DepthGuard depth(depth_);
+  return execute(fn, &f, regs);
+}
+
+// Fills unbound parameters from nargs on with defaults; raises for missing ones.
+void Interpreter::bind_defaults(FunctionObject& f, Value* regs, size_t nargs) {
+  const ir::Function& fn = *f.function;
+  const size_t nparams = fn.params.size();
+  size_t first_default = nparams;
+  for (size_t p = 0; p < nparams; ++p) {
+    if (fn.params[p].has_default) {
+      first_default = p;
+      break;
+    }
+  }
+  std::string missing;
+  for (size_t p = nargs; p < nparams; ++p) {
+    if (!regs[p].is_unbound()) continue;
+    if (fn.params[p].has_default) {
+      regs[p] = f.defaults[p - first_default];
+    } else {
+      missing += (missing.empty() ? "'" : ", '") + fn.params[p].name + "'";
+    }
+  }
+  if (!missing.empty()) raise(fn.name + "() missing required argument(s): " + missing);
 }
 
 Value Interpreter::call_function(FunctionObject& f, const CallArgs& args) {
@@ -151,25 +201,7 @@ Value Interpreter::call_function(FunctionObject& f, const CallArgs& args) {
     if (!regs[p].is_unbound()) raise(fn.name + "() got multiple values for argument '" + args.kw_names[k] + "'");
     regs[p] = args.kw_values[k];
   }
-  if (args.npos + args.nkw < nparams) {
-    size_t first_default = nparams;
-    for (size_t p = 0; p < nparams; ++p) {
-      if (fn.params[p].has_default) {
-        first_default = p;
-        break;
-      }
-    }
-    std::string missing;
-    for (size_t p = args.npos; p < nparams; ++p) {
-      if (!regs[p].is_unbound()) continue;
-      if (fn.params[p].has_default) {
-        regs[p] = f.defaults[p - first_default];
-      } else {
-        missing += (missing.empty() ? "'" : ", '") + fn.params[p].name + "'";
-      }
-    }
-    if (!missing.empty()) raise(fn.name + "() missing required argument(s): " + missing);
-  }
+  if (args.npos + args.nkw < nparams) bind_defaults(f, regs, args.npos);
   DepthGuard depth(depth_);
   return execute(fn, &f, regs);
 }
@@ -203,9 +235,6 @@ Value call_value(const Value& callee, const CallArgs& args) {
 Value Interpreter::execute(const ir::Function& fn, FunctionObject* closure, Value* regs) {
   const ir::Block* blocks = fn.blocks.data();
   const ir::Instr* ip = blocks[0].instrs.data();
-  // Plates and handlers this frame enters are left by its own exit
-  // instructions; an error skips those, so the catch below unwinds to here.
-  const size_t handler_depth = handler_stack_depth();
   try {
     for (;;) {
       const ir::Instr& in = *ip;
@@ -431,8 +460,12 @@ Value Interpreter::execute(const ir::Function& fn, FunctionObject* closure, Valu
           break;
         }
         case Op::Call: {
-          GatheredArgs g(regs, in.args);
           const Value& callee = regs[in.a];
+          if (in.nkw == 0 && callee.is(ObjKind::kFunction)) {
+            regs[in.dst] = call_positional(*callee.as<FunctionObject>(), regs, in.args);
+            break;
+          }
+          GatheredArgs g(regs, in.args);
           CallArgs args = make_call_args(program_, in, g, {});
           if (callee.is(ObjKind::kFunction)) {
             regs[in.dst] = call_function(*callee.as<FunctionObject>(), args);
@@ -546,14 +579,9 @@ Value Interpreter::execute(const ir::Function& fn, FunctionObject* closure, Valu
       ++ip;
     }
   } catch (KilnError& e) {
-    unwind_handler_stack(handler_depth);
     e.add_frame(fn.name, ip->loc);
     throw;
-  } catch (const InternalError&) {
-    unwind_handler_stack(handler_depth);
-    throw;
   } catch (const std::bad_alloc&) {
-    unwind_handler_stack(handler_depth);
     KilnError e("out of memory", "reduce the size of the data or the number of samples");
     e.add_frame(fn.name, ip->loc);
     throw e;

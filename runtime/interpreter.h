@@ -44,6 +44,8 @@ class Interpreter {
  private:
   friend Value call_value(const Value& fn, const CallArgs& args);
   Value execute(const ir::Function& fn, FunctionObject* closure, Value* regs);
+  Value call_positional(FunctionObject& fn, const Value* caller_regs, const std::vector<uint32_t>& arg_regs);
+  void bind_defaults(FunctionObject& fn, Value* regs, size_t nargs);
 
   const ir::Program& program_;
   std::vector<Value> constants_;

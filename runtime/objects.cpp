@@ -162,6 +162,47 @@ void DictObject::compact() {
   for (size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].first, i);
 }
 
+// ---------------------------------------------------------------- sharing
+
+void make_immortal(const Value& root) {
+  std::vector<Value> work = {root};
+  while (!work.empty()) {
+    Value v = std::move(work.back());
+    work.pop_back();
+    if (!v.is_object() || v.obj()->immortal()) continue;
+    Object* o = v.obj();
+    o->set_immortal();
+    switch (o->kind()) {
+      case ObjKind::kList:
+        for (const Value& item : static_cast<ListObject*>(o)->items) work.push_back(item);
+        break;
+      case ObjKind::kTuple:
+        for (const Value& item : static_cast<TupleObject*>(o)->items) work.push_back(item);
+        break;
+      case ObjKind::kDict:
+        static_cast<DictObject*>(o)->for_each([&](const Value& k, const Value& x) {
+          work.push_back(k);
+          work.push_back(x);
+        });
+        break;
+      case ObjKind::kFunction: {
+        auto* f = static_cast<FunctionObject*>(o);
+        for (const Value& c : f->captures) work.push_back(c);
+        for (const Value& d : f->defaults) work.push_back(d);
+        break;
+      }
+      case ObjKind::kCell:
+        work.push_back(static_cast<CellObject*>(o)->value);
+        break;
+      case ObjKind::kBoundMethod:
+        work.push_back(static_cast<BoundMethodObject*>(o)->self);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
 // ---------------------------------------------------------------- constructors
 
 Value make_str(std::string s) { return make_value(new StrObject(std::move(s))); }

@@ -158,6 +158,11 @@ Value make_list(std::vector<Value> items = {});
 Value make_tuple(std::vector<Value> items);
 Value make_dict();
 
+// Makes `v` and everything reachable from it (container items, closure
+// captures and defaults, cell contents) immortal, so several threads may
+// read them (value.h). Tensors' storage is LibTorch's and is shared safely.
+void make_immortal(const Value& v);
+
 // ---- inspection helpers
 inline bool is_str(const Value& v) { return v.is(ObjKind::kStr); }
 inline const std::string& str_of(const Value& v) { return v.as<StrObject>()->value; }

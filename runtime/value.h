@@ -4,12 +4,17 @@
 // not include LibTorch: tensors are an Object kind defined in tensor_value.h,
 // so the interpreter core compiles without LibTorch headers.
 //
-// Threading: reference counts are atomic (chains may run on several threads),
-// but containers are not synchronized; a value shared between threads must
-// not be mutated.
+// Threading: reference counts are plain integers, because an atomic
+// increment and decrement on every call and copy cost more than the rest of
+// a .ppl call (measured: a quarter of fib's time). An object may therefore be
+// used by one thread only, unless it is made immortal first
+// (make_immortal(value), objects.h): immortal objects skip reference
+// counting and are never freed. Engines that run a model on several threads
+// (parallel chains) make the shared model, globals and data immortal before
+// starting them. Containers are not synchronized: shared values must not be
+// mutated.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -43,10 +48,15 @@ class Object {
   Object& operator=(const Object&) = delete;
 
   ObjKind kind() const { return kind_; }
-  void retain() { refs_.fetch_add(1, std::memory_order_relaxed); }
-  void release() {
-    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  void retain() {
+    if (refs_ >= 0) ++refs_;
   }
+  void release() {
+    if (refs_ > 0 && --refs_ == 0) delete this;
+  }
+  bool immortal() const { return refs_ < 0; }
+  // Never counted or freed again; see the threading note above.
+  void set_immortal() { refs_ = -1; }
 
   // The user-facing type name, used in error messages ("tensor", "Normal").
   virtual std::string type_name() const = 0;
@@ -61,7 +71,7 @@ class Object {
   virtual Value call(const CallArgs& args);
 
  private:
-  std::atomic<int32_t> refs_{0};
+  int32_t refs_ = 0;  // < 0: immortal
   ObjKind kind_;
 };
 

@@ -6,7 +6,7 @@
 // Messengers are pushed and popped by a HandlerScope (RAII), so an exception
 // never leaves a handler installed; plates entered by the interpreter's
 // PlateEnter instruction are owned by the stack and popped by PlateExit or,
-// when an exception leaves the frame, by unwind_handler_stack.
+// when an error aborts the code, by unwind_handler_stack in whoever catches it.
 #pragma once
 
 #include <cstddef>
@@ -43,9 +43,10 @@ void pop_messenger(Messenger& m);
 // Number of installed messengers, and the i-th (0 = outermost).
 size_t handler_stack_depth();
 Messenger& handler_stack_at(size_t i);
-// Pops messengers until `depth` remain. The interpreter records the depth
-// when a frame starts and unwinds to it when an exception leaves the frame,
-// so plates entered by that frame do not outlive it.
+// Pops messengers until `depth` remain. Whoever catches an error from .ppl
+// code (the interpreter's run_module, the REPL, an inference engine) unwinds
+// to the depth it started at, so plates entered by the failed code do not
+// outlive it; frames themselves pay nothing for this.
 void unwind_handler_stack(size_t depth);
 
 // Installs a messenger for the scope's lifetime:
