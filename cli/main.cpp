@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "cli/exit_codes.h"
+#include "cli/repl.h"
 #include "cli/runtime_loader.h"
 #include "frontend/large_stack.h"
 #include "frontend/program.h"
@@ -120,6 +121,9 @@ int main_impl(int argc, char** argv) {
   CLI::App* ir_cmd = app.add_subcommand("ir", "print the program's intermediate representation");
   ir_cmd->add_option("file", file, "the .ppl program, or - for standard input")->required();
 
+  CLI::App* repl_cmd = app.add_subcommand("repl", "the interactive prompt (also `kiln` alone on a terminal)");
+  auto* repl_seed = repl_cmd->add_option("--seed", seed, "seed every random number generator");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -130,6 +134,15 @@ int main_impl(int argc, char** argv) {
   if (run_cmd->parsed()) return run(file, program_args, seed_opt->count() ? &seed : nullptr, !no_validate, timings);
   if (check_cmd->parsed()) return check_or_print_ir(file, false);
   if (ir_cmd->parsed()) return check_or_print_ir(file, true);
+  bool bare_on_terminal = argc == 1 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+  if (repl_cmd->parsed() || bare_on_terminal) {
+    ReplOptions options;
+    options.version = KILN_VERSION;
+    options.color = stderr_is_terminal();
+    options.has_seed = repl_seed->count() > 0;
+    options.seed = seed;
+    return run_repl(options);
+  }
   std::cout << app.help();
   return kExitOk;
 }

@@ -400,6 +400,9 @@ struct Module {
   std::string path;
   Block body;
   Scope scope;  // module-level hidden temporaries (comprehension variables, etc.)
+  // REPL input whose last statement was an expression: it was rewritten to
+  // `_ = expression`, and the session prints `_` after running the module.
+  bool echo_result = false;
 };
 
 }  // namespace kiln::ast

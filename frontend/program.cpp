@@ -25,15 +25,17 @@ namespace fs = std::filesystem;
 
 class Loader {
  public:
-  Loader(Program& program, Diagnostics& diags) : program_(program), diags_(diags) {}
+  Loader(Program& program, Diagnostics& diags, bool echo_main)
+      : program_(program), diags_(diags), echo_main_(echo_main) {}
 
   // Returns the module index, or -1 on errors.
-  int load(const std::string& path, const std::string* text, const SourceRange& imported_at) {
+  int load(const std::string& path, const std::string* text, const SourceRange& imported_at,
+           bool reload = false) {
     // Files are known by canonical path, also the main file given as text,
     // so a cycle back to it is caught at once.
     bool is_file = path != "<stdin>" && path != "<repl>";
     std::string key = is_file ? canonical(path) : path + "#" + std::to_string(program_.sources.size());
-    {
+    if (!reload) {
       auto done = program_.module_by_path.find(key);
       if (done != program_.module_by_path.end()) return static_cast<int>(done->second);
       if (in_progress_.count(key)) {
@@ -61,6 +63,7 @@ class Loader {
     if (!module) return -1;
     module->file = file_id;
     module->path = path;
+    if (echo_main_ && !imported_at.valid()) rewrite_trailing_expression(*module);
 
     in_progress_.insert(key);
     bool imports_ok = load_imports(*module, path);
@@ -71,11 +74,14 @@ class Loader {
     if (!imports_ok) return -1;
     declare_globals(program_, *module);
     resolve_module(program_, *module, diags_);
-    if (diags_.error_count() > errors_before) return -1;  // includes parse-time errors
+    if (diags_.error_count() > errors_before) {  // includes parse-time errors
+      program_.rejected.push_back(std::move(module));
+      return -1;
+    }
 
     program_.modules.push_back(std::move(module));
     uint32_t index = static_cast<uint32_t>(program_.modules.size() - 1);
-    program_.module_by_path.emplace(key, index);
+    program_.module_by_path[key] = index;
     return static_cast<int>(index);
   }
 
@@ -105,17 +111,33 @@ class Loader {
     return ok;
   }
 
+  // `expr` as the last statement becomes `_ = expr` (REPL echo).
+  static void rewrite_trailing_expression(ast::Module& module) {
+    if (module.body.empty() || module.body.back()->kind != ast::StmtKind::kExpr) return;
+    auto& stmt = module.body.back()->as<ast::ExprStmt>();
+    auto assign = std::make_unique<ast::Assign>();
+    assign->range = stmt.range;
+    auto target = std::make_unique<ast::Name>();
+    target->id = "_";
+    target->range = stmt.range;
+    assign->targets.push_back(std::move(target));
+    assign->value = std::move(stmt.value);
+    module.body.back() = std::move(assign);
+    module.echo_result = true;
+  }
+
   Program& program_;
   Diagnostics& diags_;
+  bool echo_main_;
   std::unordered_set<std::string> in_progress_;
 };
 
 }  // namespace
 
 int add_source(Program& program, const std::string& path, const std::string* text,
-               Diagnostics& diags) {
-  Loader loader(program, diags);
-  int index = loader.load(path, text, SourceRange{});
+               Diagnostics& diags, const SourceOptions& options) {
+  Loader loader(program, diags, options.echo_result);
+  int index = loader.load(path, text, SourceRange{}, options.reload);
   diags.sort();
   return index;
 }

@@ -36,13 +36,25 @@ struct Program {
   // static arity checks of calls.
   std::unordered_map<uint32_t, const ast::Def*> global_defs;
   std::unordered_map<std::string, uint32_t> module_by_path;  // resolved path -> module index
+  // Modules that failed to check. Kept alive because global_defs may point
+  // into them (a REPL session goes on after an error).
+  std::vector<std::unique_ptr<ast::Module>> rejected;
 };
 
 // Loads, parses, resolves and checks the file `path` (or `text` if given, with
 // `path` used only for messages and resolving imports), appending it and the
 // files it imports to `program`. Returns the index of the new module, or -1
 // when there were errors (all reported to `diags`).
+struct SourceOptions {
+  // A file that was loaded before is loaded and run again (the REPL's :load)
+  // instead of being shared.
+  bool reload = false;
+  // A trailing top-level expression statement becomes `_ = expression` and
+  // the module is marked echo_result (REPL input).
+  bool echo_result = false;
+};
+
 int add_source(Program& program, const std::string& path, const std::string* text,
-               Diagnostics& diags);
+               Diagnostics& diags, const SourceOptions& options = {});
 
 }  // namespace kiln

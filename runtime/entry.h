@@ -26,4 +26,33 @@ typedef int (*KilnRunFn)(const KilnRunRequest*);
 
 // Parses, checks, lowers and interprets the program.
 int kiln_runtime_run(const KilnRunRequest* request);
+
+// ---- REPL sessions (cli/repl.cpp drives these; see runtime/repl/session.h)
+typedef struct KilnSession KilnSession;
+
+enum KilnSessionCommand {
+  kKilnEval = 0,    // text: program input
+  kKilnLoad = 1,    // text: path of a .ppl file
+  kKilnTrace = 2,   // text: an expression, run under a site recorder
+  kKilnIr = 3,      // text: function name
+  kKilnParams = 4,  // text ignored
+  kKilnReset = 5,   // text ignored
+};
+
+KilnSession* kiln_session_new(int color, int has_seed, uint64_t seed);
+void kiln_session_free(KilnSession* session);
+// Runs one command; returns an exit code (0 ok, 1 compile, 2 usage,
+// 3 runtime error, 70 internal). Output goes to stdout/stderr. Never throws.
+int kiln_session_command(KilnSession* session, int command, const char* text);
+// Completions of `prefix`: writes up to `max` pointers (valid until the next
+// call on this session) and returns how many there are in all.
+int kiln_session_complete(KilnSession* session, const char* prefix, const char** out, int max);
+// Async-signal-safe: asks the running computation to stop (Ctrl-C).
+void kiln_request_interrupt(void);
+
+typedef KilnSession* (*KilnSessionNewFn)(int, int, uint64_t);
+typedef void (*KilnSessionFreeFn)(KilnSession*);
+typedef int (*KilnSessionCommandFn)(KilnSession*, int, const char*);
+typedef int (*KilnSessionCompleteFn)(KilnSession*, const char*, const char**, int);
+typedef void (*KilnInterruptFn)(void);
 }

@@ -10,6 +10,7 @@
 #include "runtime/errors.h"
 #include "runtime/format.h"
 #include "runtime/handlers/handler_stack.h"
+#include "runtime/interrupt.h"
 #include "runtime/value_ops.h"
 
 namespace kiln::rt {
@@ -98,12 +99,23 @@ CallArgs keyword_args(const ir::Program& p, const ir::Instr& in, const GatheredA
 
 }  // namespace
 
-Interpreter::Interpreter(const ir::Program& program) : program_(program), previous_(g_current) {
-  g_current = this;
-  sync_with_program();
-}
+Interpreter::Interpreter(const ir::Program& program) : program_(program) { sync_with_program(); }
 
-Interpreter::~Interpreter() { g_current = previous_; }
+Interpreter::~Interpreter() = default;
+
+namespace {
+
+// Makes an interpreter current on this thread for a scope.
+class CurrentInterpreter {
+ public:
+  explicit CurrentInterpreter(Interpreter* in) : previous_(g_current) { g_current = in; }
+  ~CurrentInterpreter() { g_current = previous_; }
+
+ private:
+  Interpreter* previous_;
+};
+
+}  // namespace
 
 Interpreter* Interpreter::current() { return g_current; }
 
@@ -115,6 +127,7 @@ void Interpreter::sync_with_program() {
 }
 
 void Interpreter::run_module(uint32_t index) {
+  CurrentInterpreter current(this);
   sync_with_program();
   module_started_.at(index) = true;
   const ir::Function& fn = *program_.functions.at(program_.modules[index].init_function);
@@ -136,6 +149,7 @@ void Interpreter::run_module(uint32_t index) {
 Value Interpreter::call_positional(FunctionObject& f, const Value* caller_regs, const std::vector<uint32_t>& arg_regs) {
   const ir::Function& fn = *f.function;
   const size_t nargs = arg_regs.size();
+  if (g_interrupt_requested.load(std::memory_order_relaxed)) raise_interrupted();
   if (depth_ >= kMaxCallDepth || nargs > fn.params.size()) {
     // Rare: let the general path raise the error.
     std::vector<Value> values;
@@ -548,6 +562,8 @@ Value Interpreter::execute(const ir::Function& fn, FunctionObject* closure, Valu
           effect_seq_plate_enter(regs[in.a], regs[in.b]);
           break;
         case Op::Jump:
+          // Every loop passes a Jump back to its header: the place to notice Ctrl-C.
+          if (g_interrupt_requested.load(std::memory_order_relaxed)) raise_interrupted();
           ip = blocks[in.a].instrs.data();
           continue;
         case Op::Branch: {

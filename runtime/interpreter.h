@@ -1,6 +1,7 @@
 // Executes IR. One Interpreter per program run (or REPL session); it owns the
-// global slots and the constant values, and runs on the thread that created
-// it (the handler stack and RNG are per thread).
+// global slots and the constant values. It may run on any one thread at a
+// time: run_module makes it that thread's current interpreter (the handler
+// stack is per thread; each run leaves it as it found it).
 //
 // Calls of .ppl functions recurse on the C++ stack with their registers in
 // the caller's frame (alloca), so a call allocates nothing on the heap; run
@@ -40,6 +41,8 @@ class Interpreter {
 
   // Makes newly added constants/globals/modules of the (growing) program usable.
   void sync_with_program();
+  // The value of global slot `index` (unbound if never assigned).
+  const Value& global(uint32_t index) const { return globals_.at(index); }
 
  private:
   friend Value call_value(const Value& fn, const CallArgs& args);
@@ -52,7 +55,6 @@ class Interpreter {
   std::vector<Value> globals_;
   std::vector<bool> module_started_;
   int depth_ = 0;
-  Interpreter* previous_;
 };
 
 }  // namespace kiln::rt
