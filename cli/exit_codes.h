@@ -10,7 +10,7 @@ enum ExitCode : int {
   kExitUsage = 2,          // bad command line, missing file, unreadable input
   kExitRuntimeError = 3,   // the program raised an error while running
   kExitInternalError = 70, // a bug in Kiln (as sysexits' EX_SOFTWARE)
-  kExitInterrupted = 130,  // stopped by Ctrl-C (128 + SIGINT)
+  kExitInterrupted = 130,  // stopped by Ctrl-C: 128 + SIGINT, as shells report it
 };
 
 }  // namespace kiln

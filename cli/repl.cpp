@@ -130,8 +130,10 @@ ReadResult read_terminal_line(const char* prompt, std::string& out) {
     fd_set fds;
     FD_ZERO(&fds);
     FD_SET(STDIN_FILENO, &fds);
-    int ready = select(STDIN_FILENO + 1, &fds, nullptr, nullptr, nullptr);
-    if (ready < 0 && errno == EINTR && g_sigint_at_prompt) {
+    // A timeout, so a SIGINT that lands outside select() is still seen soon.
+    timeval poll{0, 200000};
+    int ready = select(STDIN_FILENO + 1, &fds, nullptr, nullptr, &poll);
+    if (g_sigint_at_prompt) {
       rl_callback_handler_remove();
       std::cout << "^C\n" << std::flush;
       return ReadResult::kInterrupted;

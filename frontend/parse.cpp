@@ -35,7 +35,7 @@ using grammar::KilnParser;
 
 // Rule invocations the parser may nest. Each is a C++ frame or two, and
 // full-LL prediction walks the same depth, so this bounds the stack a parse
-// needs whatever the input (3 000 fit in 16 MiB; the CLI gives 512 MiB):
+// needs whatever the input (3 000 fit in 16 MiB; the CLI gives 1 GiB, frontend/large_stack.h):
 // `- - - ... x` and `a ** b ** ...` nest without brackets. Legal code stays
 // far below: 100 blocks (kMaxIndentDepth) cost 4 rules each and 200 brackets
 // (kMaxBracketDepth) at most 4, about 1 200 in all.

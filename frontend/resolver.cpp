@@ -371,6 +371,10 @@ class Resolver {
       case ExprKind::kName: {
         auto& n = e.as<Name>();
         n.binding = lookup(n.id, n.range);
+        if (n.binding.kind == BindingKind::kBuiltin && builtin_table()[n.binding.index].kind == BuiltinKind::kEffect) {
+          diags_.error(n.range, "'" + n.id + "' is an effect and can only be called",
+                       "write " + n.id + "(\"name\", value) where the effect happens");
+        }
         break;
       }
       case ExprKind::kInt:
@@ -406,7 +410,12 @@ class Resolver {
       }
       case ExprKind::kCall: {
         auto& c = e.as<Call>();
-        resolve_expr(*c.callee);
+        if (c.callee->kind == ExprKind::kName) {
+          auto& callee = c.callee->as<Name>();  // effects may be called, so not resolve_expr
+          callee.binding = lookup(callee.id, callee.range);
+        } else {
+          resolve_expr(*c.callee);
+        }
         resolve_args(c.args);
         check_call(c);
         break;

@@ -1,5 +1,6 @@
 #include "frontend/source.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -42,6 +43,11 @@ uint32_t SourceManager::add(std::string path, std::string text) {
 }
 
 bool read_file(const std::string& path, std::string& text, std::string& error) {
+  std::error_code dir_ec;
+  if (std::filesystem::is_directory(path, dir_ec)) {
+    error = "'" + path + "' is a directory, not a .ppl file";
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::error_code ec(errno, std::generic_category());

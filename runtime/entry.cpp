@@ -77,6 +77,10 @@ extern "C" int kiln_runtime_run(const KilnRunRequest* request) {
   int code = kiln::kExitInternalError;
   try {
     kiln::run_with_large_stack([&] { code = kiln::rt::run_program(*request); });
+  } catch (const kiln::rt::InternalError& e) {
+    std::fflush(stdout);
+    std::cerr << "kiln: " << e.what() << "\n";  // already says what it is and asks for a report
+    code = kiln::kExitInternalError;
   } catch (const std::exception& e) {
     std::fflush(stdout);
     std::cerr << "kiln: internal error: " << e.what()

@@ -51,9 +51,25 @@ Spec parse_spec(std::string_view s) {
   return spec;
 }
 
+size_t code_points(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// The first `count` characters of s (never cutting a UTF-8 sequence).
+std::string first_code_points(const std::string& s, size_t count) {
+  size_t i = 0;
+  for (size_t seen = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && seen++ == count) break;
+  }
+  return s.substr(0, i);
+}
+
 std::string pad(std::string body, const Spec& spec, bool numeric) {
-  if (static_cast<int>(body.size()) >= spec.width) return body;
-  size_t n = static_cast<size_t>(spec.width) - body.size();
+  size_t length = code_points(body);
+  if (static_cast<int>(length) >= spec.width) return body;
+  size_t n = static_cast<size_t>(spec.width) - length;
   char align = spec.align ? spec.align : (numeric ? '>' : '<');
   if (align == '=') {
     size_t sign = !body.empty() && (body[0] == '-' || body[0] == '+' || body[0] == ' ') ? 1 : 0;
@@ -80,7 +96,7 @@ std::string format_value(const Value& v, std::string_view spec_text) {
   if (type == 0 || type == 's') {
     if (type == 's' || !(v.is_number())) {
       std::string s = to_str(v);
-      if (spec.precision >= 0 && static_cast<int>(s.size()) > spec.precision) s.resize(static_cast<size_t>(spec.precision));
+      if (spec.precision >= 0) s = first_code_points(s, static_cast<size_t>(spec.precision));
       return pad(s, spec, false);
     }
   }
@@ -91,6 +107,9 @@ std::string format_value(const Value& v, std::string_view spec_text) {
   }
   double d = to_double(v, "the value formatted with '" + std::string(1, type ? type : 'g') + "'");
   char conv = type == 0 ? 'g' : type;
+  if (type == 0 && spec.precision >= 0 && (v.is_int() || v.is_bool())) {
+    raise("precision is not allowed for an int without a type", "use {n:.2f} to show it as a float");
+  }
   if (type == 0 && spec.precision < 0) {
     // No type and no precision: like str() of the number.
     std::string body = v.is_int() ? std::to_string(v.as_int()) : format_float(d);

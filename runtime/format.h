@@ -1,5 +1,6 @@
 // f-string replacement fields: format a value by a Python format spec,
-// [[fill]align][sign][width][,][.precision][type] with types d f e g s %.
+// [[fill]align][sign][width][.precision][type] with types d f e g s %;
+// widths and precisions count characters (code points), not bytes.
 #pragma once
 
 #include <string>

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <cstdint>
+
 #include "runtime/errors.h"
 #include "runtime/value_ops.h"
 #include "ir/ir.h"
@@ -91,8 +93,11 @@ std::string RangeObject::to_string() const {
 }
 
 int64_t RangeObject::size() const {
-  if (step > 0) return stop > start ? (stop - start + step - 1) / step : 0;
-  return start > stop ? (start - stop - step - 1) / (-step) : 0;
+  // In 128 bits: stop - start overflows int64 for the widest ranges.
+  __int128 a = start, b = stop, s = step;
+  __int128 n = s > 0 ? (b > a ? (b - a + s - 1) / s : 0) : (a > b ? (a - b - s - 1) / (-s) : 0);
+  if (n > INT64_MAX) raise("range() has more than 2**63 - 1 elements");
+  return static_cast<int64_t>(n);
 }
 
 std::string FunctionObject::to_string() const { return "<function " + function->name + ">"; }

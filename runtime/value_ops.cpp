@@ -210,12 +210,14 @@ Value number_op(Op op, const Value& a, const Value& b) {
         return static_cast<double>(x) / static_cast<double>(y);
       case Op::FloorDiv: {
         if (y == 0) raise("integer division by zero");
+        if (x == INT64_MIN && y == -1) integer_overflow("//");  // the one quotient that does not fit
         int64_t q = x / y;
         if ((x % y != 0) && ((x < 0) != (y < 0))) --q;  // round towards -inf
         return q;
       }
       case Op::Mod: {
         if (y == 0) raise("integer modulo by zero");
+        if (y == -1) return int64_t{0};  // x % -1 traps for INT64_MIN in hardware
         int64_t m = x % y;
         if (m != 0 && ((m < 0) != (y < 0))) m += y;  // sign of the divisor
         return m;
@@ -257,9 +259,15 @@ Value number_op(Op op, const Value& a, const Value& b) {
   unsupported(op_symbol(op), a, b);
 }
 
+// Sequences longer than this are refused rather than attempted (about 16 GiB of values).
+constexpr int64_t kMaxSequenceLength = int64_t{1} << 30;
+
 std::vector<Value> repeat(const std::vector<Value>& items, int64_t times) {
   std::vector<Value> out;
   if (times <= 0) return out;
+  if (!items.empty() && times > kMaxSequenceLength / static_cast<int64_t>(items.size())) {
+    raise("sequence repetition too large (" + std::to_string(items.size()) + " x " + std::to_string(times) + ")");
+  }
   out.reserve(items.size() * static_cast<size_t>(times));
   for (int64_t t = 0; t < times; ++t) out.insert(out.end(), items.begin(), items.end());
   return out;

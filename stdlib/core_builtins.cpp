@@ -136,9 +136,12 @@ Value builtin_round(const CallArgs& args) {
     return std::nearbyint(d * scale) / scale;
   }
   if (v.is_int() || v.is_bool()) return Value(v.as_int());
-  double d = to_double(v, "round() argument");
-  if (!std::isfinite(d)) raise("cannot round " + format_float(d) + " to an integer");
-  return static_cast<int64_t>(std::nearbyint(d));
+  double d = std::nearbyint(to_double(v, "round() argument"));
+  // 2^63 is the first double that no longer fits an int64.
+  if (!std::isfinite(d) || d >= 9223372036854775808.0 || d < -9223372036854775808.0) {
+    raise("cannot round " + format_float(d) + " to an int", "Kiln ints are 64-bit; round(x, 0) keeps a float");
+  }
+  return static_cast<int64_t>(d);
 }
 
 Value builtin_float(const CallArgs& args) {

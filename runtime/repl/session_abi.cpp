@@ -8,6 +8,7 @@
 #include "frontend/large_stack.h"
 #include "runtime/effects.h"
 #include "runtime/entry.h"
+#include "runtime/errors.h"
 #include "runtime/interrupt.h"
 #include "runtime/repl/session.h"
 
@@ -23,6 +24,9 @@ int guarded(const std::function<int()>& work) {
   int code = kiln::kExitInternalError;
   try {
     kiln::run_with_large_stack([&] { code = work(); });
+  } catch (const kiln::rt::InternalError& e) {
+    std::cout.flush();
+    std::cerr << "kiln: " << e.what() << "\n";
   } catch (const std::exception& e) {
     std::cout.flush();
     std::cerr << "kiln: internal error: " << e.what()

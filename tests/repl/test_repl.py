@@ -124,12 +124,19 @@ class Repl(unittest.TestCase):
         t = self.term
         t.send("kept = 7\r")
         t.expect(r">>> ")
-        t.send("while True:\r")
+        t.send("def spin():\r")
         t.expect(r"\.\.\. ")
-        t.send("    kept = kept\r")
+        t.send("    print('spinning')\r")
+        t.expect(r"\.\.\. ")
+        t.send("    while True:\r")
+        t.expect(r"\.\.\. ")
+        t.send("        pass\r")
         t.expect(r"\.\.\. ")
         t.send("\r")
-        time.sleep(1.0)
+        t.expect(r">>> ")
+        t.send("spin()\r")
+        t.expect(r"spinning")  # the loop is running: Ctrl-C must stop it
+        time.sleep(0.2)
         t.send("\x03")
         t.expect(r"interrupted")
         t.expect(r">>> ")
@@ -139,7 +146,7 @@ class Repl(unittest.TestCase):
     def test_ctrl_c_at_the_prompt_abandons_the_line(self):
         t = self.term
         t.send("abandoned = 1")
-        time.sleep(0.3)
+        t.expect(r"abandoned = 1")  # echoed: the line is being edited
         t.send("\x03")
         t.expect(r"\^C")
         t.expect(r">>> ")
