@@ -1,6 +1,7 @@
 // `kiln`: the command-line driver. Exceptions become exit codes here (see
 // cli/exit_codes.h); commands that run programs go through the runtime
 // library loaded on demand (cli/runtime_loader.h).
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,6 +64,14 @@ int check_or_print_ir(const std::string& path, bool print_ir) {
   return code;
 }
 
+KilnInterruptFn g_interrupt = nullptr;
+
+// Ctrl-C during `kiln run`: ask the interpreter to stop at its next loop
+// back-edge or call, so the program's error report and exit code 130 follow.
+void on_sigint(int) {
+  if (g_interrupt) g_interrupt();
+}
+
 double process_cpu_ms() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
@@ -77,6 +86,13 @@ int run(const std::string& path, const std::vector<std::string>& args, const uin
   double load_start = process_cpu_ms();
   auto run_fn = reinterpret_cast<KilnRunFn>(load_runtime_symbol("kiln_runtime_run", error));
   double load_ms = process_cpu_ms() - load_start;
+  g_interrupt = reinterpret_cast<KilnInterruptFn>(load_runtime_symbol("kiln_request_interrupt", error));
+  if (g_interrupt) {
+    struct sigaction sa {};
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+  }
   if (!run_fn) {
     std::cerr << "kiln: error: " << error << "\n";
     return kExitInternalError;

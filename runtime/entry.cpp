@@ -14,6 +14,7 @@
 #include "runtime/effects.h"
 #include "runtime/error_report.h"
 #include "runtime/interpreter.h"
+#include "runtime/interrupt.h"
 #include "stdlib/distributions/distribution.h"
 
 namespace kiln::rt {
@@ -57,7 +58,7 @@ int run_program(const KilnRunRequest& request) {
   } catch (const KilnError& e) {
     std::fflush(stdout);
     print_runtime_error(std::cerr, program.sources, e, request.color != 0);
-    code = kExitRuntimeError;
+    code = dynamic_cast<const Interrupted*>(&e) ? kExitInterrupted : kExitRuntimeError;
   }
   double t4 = thread_cpu_ms();
   std::fflush(stdout);
@@ -72,6 +73,8 @@ int run_program(const KilnRunRequest& request) {
 }  // namespace
 
 }  // namespace kiln::rt
+
+extern "C" void kiln_request_interrupt(void) { kiln::rt::request_interrupt(); }
 
 extern "C" int kiln_runtime_run(const KilnRunRequest* request) {
   int code = kiln::kExitInternalError;

@@ -24,7 +24,8 @@ struct KilnRunRequest {
 
 typedef int (*KilnRunFn)(const KilnRunRequest*);
 
-// Parses, checks, lowers and interprets the program.
+// Parses, checks, lowers and interprets the program. Ctrl-C during the run
+// (kiln_request_interrupt) stops it with a message and exit code 130.
 int kiln_runtime_run(const KilnRunRequest* request);
 
 // ---- REPL sessions (cli/repl.cpp drives these; see runtime/repl/session.h)

@@ -1,6 +1,5 @@
 #include "runtime/interrupt.h"
 
-#include "runtime/errors.h"
 
 namespace kiln::rt {
 
@@ -8,7 +7,7 @@ std::atomic<bool> g_interrupt_requested{false};
 
 void raise_interrupted() {
   clear_interrupt();
-  raise("interrupted", "the computation was stopped by Ctrl-C; the session's state is kept");
+  throw Interrupted();
 }
 
 }  // namespace kiln::rt

@@ -71,5 +71,3 @@ extern "C" int kiln_session_complete(KilnSession* session, const char* prefix, c
   for (int i = 0; i < n && i < max; ++i) out[i] = session->completions[static_cast<size_t>(i)].c_str();
   return n;
 }
-
-extern "C" void kiln_request_interrupt(void) { kiln::rt::request_interrupt(); }

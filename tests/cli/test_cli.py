@@ -3,9 +3,11 @@
 import argparse
 import os
 import pathlib
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 KILN = None
@@ -103,6 +105,19 @@ class Cli(unittest.TestCase):
         r = kiln("check", "-", stdin=b"(" * 10000 + b")" * 10000 + b"\n")
         self.assertEqual(r.returncode, 1)
         self.assertIn("too many nested", r.stderr.decode())
+
+    def test_ctrl_c_stops_a_run_with_exit_code_130(self):
+        path = self.write("spin.ppl", "def spin():\n    while True:\n        pass\nspin()\n")
+        for wait in (3, 8):  # SIGINT must land after the runtime has loaded
+            proc = subprocess.Popen([KILN, "run", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            time.sleep(wait)
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+            if proc.returncode != -signal.SIGINT:
+                break
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn("error: interrupted", err.decode())
+        self.assertIn("in spin", err.decode())
 
     def test_run_compile_error_exit_code(self):
         path = self.write("bad.ppl", "print(nope)\n")
