@@ -24,8 +24,7 @@ struct Loop {
 
 class FunctionLowerer {
  public:
-  FunctionLowerer(const kiln::Program& program, ir::Program& out, Function& fn, const Scope& scope)
-      : program_(program), out_(out), fn_(fn), scope_(scope) {
+  FunctionLowerer(ir::Program& out, Function& fn, const Scope& scope) : out_(out), fn_(fn), scope_(scope) {
     fn_.num_regs = scope.num_slots;
     fn_.reg_names = scope.slot_names;
     for (const Capture& c : scope.captures) fn_.capture_names.push_back(c.name);
@@ -488,7 +487,7 @@ class FunctionLowerer {
     out_.functions.push_back(std::move(fn));
     uint32_t index = static_cast<uint32_t>(out_.functions.size() - 1);
     {
-      FunctionLowerer inner(program_, out_, *raw, scope);
+      FunctionLowerer inner(out_, *raw, scope);
       if (body) {
         inner.lower_body(*body);
       } else {
@@ -987,7 +986,6 @@ class FunctionLowerer {
   }
 
  private:
-  const kiln::Program& program_;
   ir::Program& out_;
   Function& fn_;
   const Scope& scope_;
@@ -1006,7 +1004,7 @@ uint32_t lower_module(const kiln::Program& program, uint32_t module_index, ir::P
   Function* raw = fn.get();
   out.functions.push_back(std::move(fn));
   uint32_t index = static_cast<uint32_t>(out.functions.size() - 1);
-  FunctionLowerer(program, out, *raw, module.scope).lower_body(module.body);
+  FunctionLowerer(out, *raw, module.scope).lower_body(module.body);
   if (out.modules.size() <= module_index) out.modules.resize(module_index + 1);
   out.modules[module_index] = ModuleInfo{module.path, index};
   out.global_names = program.globals.names();

@@ -25,7 +25,6 @@ OperandRoles operand_roles(Op op) {
     case Op::Neg:
     case Op::Pos:
     case Op::Not:
-    case Op::Truth:
     case Op::GetIter: set(true, F::kReg); break;
     case Op::Add:
     case Op::Sub:

@@ -332,9 +332,6 @@ Value Interpreter::execute(const ir::Function& fn, FunctionObject* closure, Valu
         case Op::Not:
           regs[in.dst] = Value(!truthy(regs[in.a]));
           break;
-        case Op::Truth:
-          regs[in.dst] = Value(truthy(regs[in.a]));
-          break;
 
 // Arithmetic fast paths: int op int (with overflow checks) and float op float
 // or mixed numbers stay inline; everything else goes to binary_op.

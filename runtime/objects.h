@@ -125,10 +125,10 @@ struct BoundMethodObject final : Object {
 // Iterators produced by GetIter. Ranges and sequences are iterated without
 // materializing; other iterables are snapshotted into a list first.
 struct IteratorObject final : Object {
-  enum class Mode : uint8_t { kRange, kSequence, kDictKeys };
+  enum class Mode : uint8_t { kRange, kSequence };
   Mode mode;
   int64_t next_int = 0, stop_int = 0, step_int = 1;  // kRange
-  Value sequence;                                     // kSequence: list/tuple/str/tensor; kDictKeys: a list
+  Value sequence;                                     // kSequence: list, tuple or tensor
   size_t position = 0;
   explicit IteratorObject(Mode m) : Object(ObjKind::kIterator), mode(m) {}
   std::string type_name() const override { return "iterator"; }

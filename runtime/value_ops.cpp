@@ -614,8 +614,7 @@ bool iterator_next(const Value& iterator, Value& out) {
       out = Value(it->next_int);
       it->next_int += it->step_int;
       return true;
-    case IteratorObject::Mode::kSequence:
-    case IteratorObject::Mode::kDictKeys: {
+    case IteratorObject::Mode::kSequence: {
       const Value& seq = it->sequence;
       if (seq.is(ObjKind::kTensor)) {
         if (static_cast<int64_t>(it->position) >= tensor_length(seq)) return false;

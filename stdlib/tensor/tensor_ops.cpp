@@ -170,8 +170,6 @@ Value tensor_unary_op(ir::Op op, const Value& a) {
       return a;
     case ir::Op::Not:
       return Value(!tensor_truthy(a));
-    case ir::Op::Truth:
-      return Value(tensor_truthy(a));
     default:
       break;
   }
