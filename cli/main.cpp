@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 
 #include "cli/exit_codes.h"
 #include "cli/repl.h"
@@ -78,6 +79,17 @@ double process_cpu_ms() {
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
+// Routes Ctrl-C to the loaded runtime (on_sigint) from now on.
+void forward_interrupts_to_runtime() {
+  std::string error;
+  g_interrupt = reinterpret_cast<KilnInterruptFn>(load_runtime_symbol("kiln_request_interrupt", error));
+  if (!g_interrupt) return;
+  struct sigaction sa {};
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+}
+
 int run(const std::string& path, const std::vector<std::string>& args, const uint64_t* seed, bool validate,
         bool timings) {
   std::string display, text;
@@ -86,13 +98,7 @@ int run(const std::string& path, const std::vector<std::string>& args, const uin
   double load_start = process_cpu_ms();
   auto run_fn = reinterpret_cast<KilnRunFn>(load_runtime_symbol("kiln_runtime_run", error));
   double load_ms = process_cpu_ms() - load_start;
-  g_interrupt = reinterpret_cast<KilnInterruptFn>(load_runtime_symbol("kiln_request_interrupt", error));
-  if (g_interrupt) {
-    struct sigaction sa {};
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, nullptr);
-  }
+  forward_interrupts_to_runtime();
   if (!run_fn) {
     std::cerr << "kiln: error: " << error << "\n";
     return kExitInternalError;
@@ -111,6 +117,53 @@ int run(const std::string& path, const std::vector<std::string>& args, const uin
   request.timings = timings;
   request.runtime_load_ms = load_ms;
   return run_fn(&request);
+}
+
+// What a command that drives a model of a file (`render`, later `svi` and
+// `nuts`) hands the runtime: its options as a JSON object (runtime/drivers/).
+struct DriveArgs {
+  std::string command;
+  std::string path;
+  nlohmann::json options = nlohmann::json::object();
+  std::vector<std::string> model_args;
+  const uint64_t* seed = nullptr;
+  bool validate = true;
+};
+
+int drive(const DriveArgs& args) {
+  if (args.path == "-") {
+    std::cerr << "kiln: error: kiln " << args.command << " needs a .ppl file, not standard input\n";
+    return kExitUsage;
+  }
+  std::string display, text;  // read here too, so a missing file is reported without loading LibTorch
+  if (!read_program(args.path, display, text)) return kExitUsage;
+  std::string options;
+  try {
+    options = args.options.dump();
+  } catch (const nlohmann::json::type_error&) {
+    std::cerr << "kiln: error: the options of kiln " << args.command << " must be valid UTF-8\n";
+    return kExitUsage;
+  }
+  std::string error;
+  auto drive_fn = reinterpret_cast<KilnDriveFn>(load_runtime_symbol("kiln_runtime_drive", error));
+  forward_interrupts_to_runtime();
+  if (!drive_fn) {
+    std::cerr << "kiln: error: " << error << "\n";
+    return kExitInternalError;
+  }
+  std::vector<const char*> argv;
+  for (const std::string& a : args.model_args) argv.push_back(a.c_str());
+  KilnDriveRequest request{};
+  request.command = args.command.c_str();
+  request.path = args.path.c_str();
+  request.options_json = options.c_str();
+  request.argc = static_cast<int>(argv.size());
+  request.argv = argv.data();
+  request.has_seed = args.seed != nullptr;
+  request.seed = args.seed ? *args.seed : 0;
+  request.color = stderr_is_terminal();
+  request.validate = args.validate;
+  return drive_fn(&request);
 }
 
 int main_impl(int argc, char** argv) {
@@ -137,6 +190,22 @@ int main_impl(int argc, char** argv) {
   CLI::App* ir_cmd = app.add_subcommand("ir", "print the program's intermediate representation");
   ir_cmd->add_option("file", file, "the .ppl program, or - for standard input")->required();
 
+  std::string model_name, data_path, output;
+  bool render_distributions = false, render_params = false;
+  CLI::App* render_cmd =
+      app.add_subcommand("render", "draw a model as a graphical model with Graphviz, as pyro.render_model");
+  render_cmd->add_option("file", file, "the .ppl file (its `if __name__ == \"__main__\":` block does not run)")
+      ->required();
+  render_cmd->add_option("--model", model_name, "the model function to draw")->required();
+  render_cmd->add_option("--data", data_path, "a .json or .csv file giving the model's arguments by name");
+  render_cmd->add_flag("--distributions", render_distributions,
+                       "name each site's distribution (and each param's constraint)");
+  render_cmd->add_flag("--params", render_params, "draw param sites too");
+  render_cmd->add_option("-o,--output", output, "the drawing: a .svg, .png or .dot file")->required();
+  auto* render_seed = render_cmd->add_option("--seed", seed, "seed every random number generator");
+  render_cmd->add_flag("--no-validate", no_validate, "skip distribution argument checks");
+  render_cmd->add_option("args", program_args, "the model's first arguments (after --): numbers or strings");
+
   CLI::App* repl_cmd = app.add_subcommand("repl", "the interactive prompt (also `kiln` alone on a terminal)");
   auto* repl_seed = repl_cmd->add_option("--seed", seed, "seed every random number generator");
 
@@ -150,6 +219,20 @@ int main_impl(int argc, char** argv) {
   if (run_cmd->parsed()) return run(file, program_args, seed_opt->count() ? &seed : nullptr, !no_validate, timings);
   if (check_cmd->parsed()) return check_or_print_ir(file, false);
   if (ir_cmd->parsed()) return check_or_print_ir(file, true);
+  if (render_cmd->parsed()) {
+    DriveArgs args;
+    args.command = "render";
+    args.path = file;
+    args.options["model"] = model_name;
+    args.options["output"] = output;
+    if (!data_path.empty()) args.options["data"] = data_path;
+    args.options["distributions"] = render_distributions;
+    args.options["params"] = render_params;
+    args.model_args = program_args;
+    args.seed = render_seed->count() ? &seed : nullptr;
+    args.validate = !no_validate;
+    return drive(args);
+  }
   bool bare_on_terminal = argc == 1 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
   if (repl_cmd->parsed() || bare_on_terminal) {
     ReplOptions options;

@@ -5,6 +5,7 @@
 
 #include <ATen/ATen.h>
 
+#include "runtime/error_context.h"
 #include "runtime/errors.h"
 #include "runtime/handlers/handler_stack.h"
 #include "runtime/handlers/plate_messenger.h"
@@ -12,6 +13,7 @@
 #include "runtime/tensor_value.h"
 #include "runtime/value_ops.h"
 #include "stdlib/arg_checks.h"
+#include "stdlib/distributions/constraint.h"
 #include "stdlib/distributions/delta.h"
 #include "stdlib/distributions/distribution.h"
 #include "stdlib/distributions/unit.h"
@@ -55,9 +57,17 @@ Message sample_message(const std::string& name, const Value& dist) {
   return msg;
 }
 
-// Runs apply_stack, converting LibTorch errors into KilnErrors naming the site.
+// Runs apply_stack; errors (and LibTorch's) name the site. With validation
+// on, an observed value is checked against the final distribution (after
+// plates broadcast it), so a wrong shape or a value outside the support is
+// reported at the site's line rather than later by an inference engine.
 void send(Message& msg, std::string_view kind) {
-  torch_guard(site_label(kind, msg.name), [&] { apply_stack(msg); });
+  with_error_context(site_label(kind, msg.name), [&] {
+    apply_stack(msg);
+    if (!msg.is_observed || !validation_enabled() || !msg.value) return;
+    if (const Distribution* d = as_distribution(msg.fn))
+      d->check_value(to_tensor(*msg.value, "observed value"), d->name());
+  }, "'" + msg.name + "'");
 }
 
 std::optional<int64_t> optional_int_kw(const CallArgs& kwargs, std::string_view name,
@@ -104,10 +114,20 @@ Value effect_param(const Value& name, const Value* init, const CallArgs& kwargs)
   msg.type = MessageType::kParam;
   msg.name = n;
   if (init != nullptr) msg.param_init = *init;
-  if (const Value* c = kwargs.kw("constraint"); c != nullptr && !c->is_none())
-    raise(label + ": constraint= is not available yet; params are unconstrained for now",
-          "drop constraint= and transform the param yourself, e.g. exp(param(...))");
+  if (const Value* c = kwargs.kw("constraint"); c != nullptr && !c->is_none()) {
+    const Constraint* constraint = as_constraint(*c);
+    if (constraint == nullptr)
+      raise(label + ": constraint= must be a constraint, got " + type_name(*c),
+            "for example param(\"" + n + "\", init, constraint=constraints.positive)");
+    if (constraint->is_discrete())
+      raise(label + ": constraint=" + constraint->to_string() +
+                " is discrete, but a param is a real-valued tensor",
+            "use a continuous constraint: positive, interval(lo, hi), simplex, ...");
+    msg.param_constraint = *c;
+  }
   msg.param_event_dim = optional_int_kw(kwargs, "event_dim", label).value_or(0);
+  if (msg.param_event_dim < 0)
+    raise(label + ": event_dim= must be a non-negative int, got " + std::to_string(msg.param_event_dim));
   send(msg, "param");
   return *msg.value;
 }
@@ -151,6 +171,19 @@ Value effect_plate_enter(const Value& name, const Value& size, const CallArgs& k
     at::Tensor subsample;
     if (const Value* sub = kwargs.kw("subsample"); sub != nullptr && !sub->is_none())
       subsample = to_tensor(*sub, label + " subsample");
+    const std::optional<int64_t> subsample_size = optional_int_kw(kwargs, "subsample_size", label);
+    if (!subsample.defined() && s && subsample_size && *subsample_size >= 1 &&
+        *subsample_size < *s) {
+      // A random subsample is a site of its own, so replay can give the
+      // model's plate the guide's indices.
+      Message msg;
+      msg.type = MessageType::kSubsample;
+      msg.name = n;
+      msg.plate_size = *s;
+      msg.subsample_size = *subsample_size;
+      apply_stack(msg);
+      subsample = to_tensor(*msg.value, label + " subsample");
+    }
     auto plate = std::make_unique<PlateMessenger>(
         n, s, optional_int_kw(kwargs, "subsample_size", label), subsample,
         optional_int_kw(kwargs, "dim", label));

@@ -28,6 +28,28 @@ typedef int (*KilnRunFn)(const KilnRunRequest*);
 // (kiln_request_interrupt) stops it with a message and exit code 130.
 int kiln_runtime_run(const KilnRunRequest* request);
 
+// ---- commands that drive a model of a .ppl file: `kiln render` (later
+// `kiln svi`, `kiln nuts`); see runtime/drivers/README.md
+struct KilnDriveRequest {
+  const char* command;       // "render"
+  const char* path;          // the .ppl file
+  const char* options_json;  // the command's options as a JSON object:
+                             // {"model": "model", "output": "m.svg", "params": true}
+  int argc;                  // the model's positional arguments (after --), as typed
+  const char* const* argv;
+  int has_seed;
+  uint64_t seed;
+  int color;     // colour diagnostics (stderr is a terminal)
+  int validate;  // distribution argument checks (on unless --no-validate)
+};
+
+typedef int (*KilnDriveFn)(const KilnDriveRequest*);
+
+// Loads the file without running its `if __name__ == "__main__":` block,
+// then runs the command. Ctrl-C (kiln_request_interrupt) stops it with exit
+// code 130.
+int kiln_runtime_drive(const KilnDriveRequest* request);
+
 // ---- REPL sessions (cli/repl.cpp drives these; see runtime/repl/session.h)
 typedef struct KilnSession KilnSession;
 

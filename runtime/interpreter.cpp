@@ -103,19 +103,8 @@ Interpreter::Interpreter(const ir::Program& program) : program_(program) { sync_
 
 Interpreter::~Interpreter() = default;
 
-namespace {
-
-// Makes an interpreter current on this thread for a scope.
-class CurrentInterpreter {
- public:
-  explicit CurrentInterpreter(Interpreter* in) : previous_(g_current) { g_current = in; }
-  ~CurrentInterpreter() { g_current = previous_; }
-
- private:
-  Interpreter* previous_;
-};
-
-}  // namespace
+CurrentInterpreter::CurrentInterpreter(Interpreter* in) : previous_(g_current) { g_current = in; }
+CurrentInterpreter::~CurrentInterpreter() { g_current = previous_; }
 
 Interpreter* Interpreter::current() { return g_current; }
 

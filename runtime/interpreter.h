@@ -57,4 +57,19 @@ class Interpreter {
   int depth_ = 0;
 };
 
+// Makes `in` the calling thread's current interpreter for the scope's
+// lifetime (run_module does this itself), so C++ code may call .ppl
+// functions with call_value after run_module has returned: the command-line
+// drivers (runtime/drivers/) and engines calling a model.
+class CurrentInterpreter {
+ public:
+  explicit CurrentInterpreter(Interpreter* in);
+  ~CurrentInterpreter();
+  CurrentInterpreter(const CurrentInterpreter&) = delete;
+  CurrentInterpreter& operator=(const CurrentInterpreter&) = delete;
+
+ private:
+  Interpreter* previous_;
+};
+
 }  // namespace kiln::rt

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "runtime/container_protocol.h"
 #include "runtime/errors.h"
 #include "runtime/objects.h"
 #include "runtime/tensor_hooks.h"
@@ -441,6 +442,7 @@ int64_t length(const Value& v) {
       case ObjKind::kTensor: return tensor_length(v);
       default:
         if (auto* r = dynamic_cast<const RangeObject*>(v.obj())) return r->size();
+        if (auto* c = dynamic_cast<const ContainerProtocol*>(v.obj())) return c->length();
         break;
     }
   }
@@ -554,6 +556,7 @@ Value get_item(const Value& obj, const Value& key) {
     if (auto* r = dynamic_cast<const RangeObject*>(obj.obj())) {
       return r->at(static_cast<int64_t>(normalize_index(to_int(key, "range index"), static_cast<size_t>(r->size()), "range")));
     }
+    if (auto* c = dynamic_cast<const ContainerProtocol*>(obj.obj())) return c->get_item(key);
   }
   raise("'" + type_name(obj) + "' object is not subscriptable");
 }
@@ -600,6 +603,11 @@ Value make_iterator(const Value& iterable) {
       it->next_int = r->start;
       it->stop_int = r->stop;
       it->step_int = r->step;
+      return make_value(it);
+    }
+    if (auto* c = dynamic_cast<const ContainerProtocol*>(iterable.obj())) {
+      auto* it = new IteratorObject(IteratorObject::Mode::kSequence);
+      it->sequence = c->iteration_items();
       return make_value(it);
     }
   }

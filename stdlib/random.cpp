@@ -10,7 +10,31 @@
 
 namespace kiln::rt {
 
-at::Generator global_generator() { return at::detail::getDefaultCPUGenerator(); }
+namespace {
+
+thread_local at::Generator t_generator;
+thread_local bool t_has_generator = false;
+
+}  // namespace
+
+at::Generator global_generator() {
+  return t_has_generator ? t_generator : at::detail::getDefaultCPUGenerator();
+}
+
+GeneratorScope::GeneratorScope(at::Generator generator)
+    : previous_(t_generator), had_previous_(t_has_generator) {
+  t_generator = std::move(generator);
+  t_has_generator = true;
+}
+
+GeneratorScope::~GeneratorScope() {
+  t_generator = previous_;
+  t_has_generator = had_previous_;
+}
+
+at::Generator make_seeded_generator(uint64_t seed) {
+  return at::make_generator<at::CPUGeneratorImpl>(seed);
+}
 
 void seed_global_generator(uint64_t seed) {
   at::Generator gen = global_generator();

@@ -16,10 +16,29 @@
 
 namespace kiln::rt {
 
+// This thread's generator: the one installed by the innermost
+// GeneratorScope, else LibTorch's default CPU generator.
 at::Generator global_generator();
 // Restarts the global generator's sequence from `seed`.
 void seed_global_generator(uint64_t seed);
 // The seed the global generator was last seeded with.
 uint64_t global_seed();
+
+// Makes `generator` this thread's generator for the scope's lifetime
+// (an MCMC chain's independent, seeded stream).
+class GeneratorScope {
+ public:
+  explicit GeneratorScope(at::Generator generator);
+  ~GeneratorScope();
+  GeneratorScope(const GeneratorScope&) = delete;
+  GeneratorScope& operator=(const GeneratorScope&) = delete;
+
+ private:
+  at::Generator previous_;
+  bool had_previous_;
+};
+
+// A new CPU generator seeded with `seed`.
+at::Generator make_seeded_generator(uint64_t seed);
 
 }  // namespace kiln::rt

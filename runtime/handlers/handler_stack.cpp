@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "runtime/errors.h"
+#include "stdlib/random.h"
 #include "runtime/objects.h"
 #include "runtime/param_store.h"
 #include "runtime/tensor_value.h"
@@ -42,13 +43,21 @@ void default_process(Message& msg) {
     msg.done = true;
     return;
   }
-  if (msg.type == MessageType::kSample) {
+  if (msg.type == MessageType::kSubsample) {
+    msg.value = make_tensor(
+        at::randperm(msg.plate_size, global_generator(), at::TensorOptions().dtype(at::kLong))
+            .narrow(0, 0, msg.subsample_size));
+  } else if (msg.type == MessageType::kSample) {
     const Distribution* d = as_distribution(msg.fn);
     KILN_ASSERT(d != nullptr, "apply_stack: sample site '" + msg.name + "' without a distribution");
-    msg.value = make_tensor(d->sample());
+    // As Pyro's dist(): a reparameterized draw where one exists, so gradients
+    // flow from a guide's params through its draws.
+    msg.value = make_tensor(d->has_rsample() ? d->rsample() : d->sample());
   } else {
-    msg.value = make_tensor(
-        ParamStore::global().get_or_init(msg.name, [&] { return param_init_tensor(msg); }));
+    // The constrained value, recomputed from the stored leaf at every site
+    // so gradients reach it; the first call's constraint is the one kept.
+    msg.value = make_tensor(ParamStore::global().get_or_init(
+        msg.name, [&] { return param_init_tensor(msg); }, msg.param_constraint));
   }
   msg.done = true;
 }

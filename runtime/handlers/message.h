@@ -23,6 +23,11 @@ namespace kiln::rt {
 enum class MessageType : uint8_t {
   kSample,  // sample / observe / factor / deterministic: fn is a Distribution
   kParam,   // param: value comes from the param store unless a handler sets it
+  // A subsampled plate's indices (Pyro's _Subsample site): sent when a
+  // plate draws a random subsample, so trace records the indices and
+  // replay hands the guide's indices to the model's plate of the same name.
+  // Never scored.
+  kSubsample,
 };
 
 // One enclosing plate, as Pyro's CondIndepStackFrame.
@@ -67,7 +72,13 @@ struct Message {
   // function called once to make it); unbound if none was given.
   Value param_init = Value::unbound();
   Value param_constraint;       // kParam: constraint= (None: unconstrained)
+  int64_t plate_size = 0;       // kSubsample: the plate's size
+  int64_t subsample_size = 0;   // kSubsample: how many indices to draw
   int64_t param_event_dim = 0;  // kParam: event_dim= (constraints with event dims)
+
+  // The do() handler that split this site (Pyro's _intervener_id), so it
+  // does not intervene on the copy it sends through the stack itself.
+  const void* intervener = nullptr;
 
   bool done = false;  // the value is final; the default behaviour leaves it alone
   bool stop = false;  // messengers further out (and the default) do not see this message

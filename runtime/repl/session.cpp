@@ -15,6 +15,7 @@
 #include "runtime/repl/site_recorder.h"
 #include "runtime/tensor_value.h"
 #include "runtime/value_ops.h"
+#include "stdlib/distributions/constraint.h"
 
 namespace kiln::rt {
 
@@ -124,9 +125,10 @@ void ReplSession::print_params(std::ostream& out) const {
     return;
   }
   for (const std::string& name : store.names()) {
-    Value t = make_tensor(store.get(name));
+    // The value param(name) returns, shown without its autograd history.
+    Value t = make_tensor(store.constrained(name).detach());
     out << name << ": shape " << to_str(get_attr(t, "shape")) << ", dtype " << to_str(get_attr(t, "dtype"))
-        << ", unconstrained\n";
+        << ", constraint " << as_constraint(store.constraint(name))->name() << "\n";
     out << "  " << to_str(t) << "\n";
   }
 }

@@ -23,6 +23,7 @@ std::string shape_of(const Value& v) {
 }  // namespace
 
 void SiteRecorder::postprocess(Message& msg) {
+  if (msg.type == MessageType::kSubsample) return;
   RecordedSite site;
   site.name = msg.name;
   const Value value = msg.value ? *msg.value : Value();

@@ -4,11 +4,10 @@
 #include <ATen/core/Reduction.h>
 #include <torch/autograd.h>
 
-#include <limits>
-
 #include "runtime/builtin_registry.h"
 #include "stdlib/arg_checks.h"
 #include "stdlib/distributions/dist_params.h"
+#include "stdlib/distributions/probs_logits.h"
 #include "stdlib/random.h"
 #include "stdlib/tensor/torch_errors.h"
 
@@ -65,18 +64,20 @@ at::Tensor Bernoulli::param(std::string_view name) const {
 
 at::Tensor Bernoulli::probs() const { return from_logits_ ? param_.sigmoid() : param_; }
 
-// As torch's probs_to_logits: clamp away from 0 and 1 so logits stay finite.
 at::Tensor Bernoulli::logits() const {
-  if (from_logits_) return param_;
-  const double eps = param_.scalar_type() == at::kDouble ? std::numeric_limits<double>::epsilon()
-                                                         : std::numeric_limits<float>::epsilon();
-  const at::Tensor p = param_.clamp(eps, 1 - eps);
-  return p.log() - (-p).log1p();
+  return from_logits_ ? param_ : binary_probs_to_logits(param_);
 }
 
 at::Tensor Bernoulli::sample(at::IntArrayRef sample_shape) const {
   at::NoGradGuard no_grad;
   return at::bernoulli(probs().expand(extended_shape(sample_shape)), global_generator());
+}
+
+at::Tensor Bernoulli::enumerate_support(bool expand) const {
+  std::vector<int64_t> shape(batch_shape().size() + 1, 1);
+  shape[0] = 2;
+  const at::Tensor values = at::arange(2, param_.options()).view(shape);
+  return expand ? values.expand(extended_shape({2})) : values;
 }
 
 at::Tensor Bernoulli::variance() const {
@@ -88,10 +89,6 @@ at::Tensor Bernoulli::entropy() const { return -neg_bce_with_logits(logits(), pr
 
 at::Tensor Bernoulli::log_prob_impl(const at::Tensor& value) const {
   return neg_bce_with_logits(logits(), value);
-}
-
-at::Tensor Bernoulli::support_contains(const at::Tensor& value) const {
-  return (value == 0) | (value == 1);
 }
 
 Value Bernoulli::expand_impl(at::IntArrayRef batch_shape) const {

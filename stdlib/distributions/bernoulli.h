@@ -3,8 +3,10 @@
 // parameterization it was given and derives the other on demand.
 //   log p(x) = x * log(p) + (1 - x) * log(1 - p), computed from logits stably.
 // Validation: probs in [0, 1]; logits not NaN; values 0 or 1.
+// enumerate_support() gives the two values [0., 1.].
 #pragma once
 
+#include "stdlib/distributions/constraint.h"
 #include "stdlib/distributions/distribution.h"
 
 namespace kiln::rt {
@@ -19,18 +21,19 @@ class Bernoulli final : public Distribution {
   std::string_view name() const override { return "Bernoulli"; }
   std::vector<std::pair<std::string_view, at::Tensor>> params() const override;
   at::Tensor param(std::string_view name) const override;
-  std::string_view support() const override { return "boolean"; }
+  Value support() const override { return constraint_of(ConstraintKind::kBoolean); }
   at::Tensor sample(at::IntArrayRef sample_shape) const override;
   at::Tensor mean() const override { return probs(); }
   at::Tensor variance() const override;
   at::Tensor entropy() const override;
+  bool has_enumerate_support() const override { return true; }
+  at::Tensor enumerate_support(bool expand) const override;
 
   at::Tensor probs() const;
   at::Tensor logits() const;
 
  protected:
   at::Tensor log_prob_impl(const at::Tensor& value) const override;
-  at::Tensor support_contains(const at::Tensor& value) const override;
   Value expand_impl(at::IntArrayRef batch_shape) const override;
 
  private:

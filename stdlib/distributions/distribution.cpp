@@ -9,6 +9,7 @@
 #include "runtime/objects.h"
 #include "runtime/tensor_value.h"
 #include "stdlib/arg_checks.h"
+#include "stdlib/distributions/constraint.h"
 #include "stdlib/distributions/dist_params.h"
 #include "stdlib/tensor/tensor_print.h"
 #include "stdlib/tensor/torch_errors.h"
@@ -74,32 +75,65 @@ at::Tensor Distribution::rsample(at::IntArrayRef) const {
 
 at::Tensor Distribution::log_prob(const at::Tensor& value) const {
   const at::Tensor v = at::isFloatingType(value.scalar_type()) ? value : value.to(dtype_);
-  if (!validation_enabled()) return log_prob_impl(v);
-  const std::string who = std::string(name()) + ".log_prob";
-  const int64_t event_dims = static_cast<int64_t>(event_shape_.size());
-  std::vector<int64_t> expected = batch_shape_;
-  expected.insert(expected.end(), event_shape_.begin(), event_shape_.end());
-  bool event_ok = v.dim() >= event_dims;
-  for (int64_t i = 1; event_ok && i <= event_dims; ++i) {
-    const int64_t got = v.size(-i), want = event_shape_[event_dims - i];
-    event_ok = got == want || got == 1 || want == 1;
-  }
-  if (!event_ok)
-    raise_arg_error(who, "value of shape " + shape_to_string(v.sizes().vec()) +
-                             " does not end in the event shape " + shape_to_string(event_shape_));
-  if (!broadcastable(v.sizes(), expected))
-    raise_arg_error(
-        who, "value of shape " + shape_to_string(v.sizes().vec()) +
-                 " does not broadcast with the batch shape " + shape_to_string(batch_shape_) +
-                 (event_dims ? " and event shape " + shape_to_string(event_shape_) : ""));
-  const at::Tensor ok = support_contains(v);
-  if (ok.defined() && !ok.all().item<bool>())
-    raise_arg_error(who, "value is outside the support (" + std::string(support()) + "), " +
-                             describe_violation("value", v, ok));
+  if (validation_enabled()) check_value(value, std::string(name()) + ".log_prob");
   return log_prob_impl(v);
 }
 
-at::Tensor Distribution::support_contains(const at::Tensor&) const { return at::Tensor(); }
+void Distribution::check_value(const at::Tensor& value, std::string_view who) const {
+  const int64_t event_dims = static_cast<int64_t>(event_shape_.size());
+  std::vector<int64_t> expected = batch_shape_;
+  expected.insert(expected.end(), event_shape_.begin(), event_shape_.end());
+  bool event_ok = value.dim() >= event_dims;
+  for (int64_t i = 1; event_ok && i <= event_dims; ++i) {
+    const int64_t got = value.size(-i), want = event_shape_[event_dims - i];
+    event_ok = got == want || got == 1 || want == 1;
+  }
+  if (!event_ok)
+    raise_arg_error(who, "value of shape " + shape_to_string(value.sizes().vec()) +
+                             " does not end in the event shape " + shape_to_string(event_shape_));
+  if (!broadcastable(value.sizes(), expected))
+    raise_arg_error(
+        who, "value of shape " + shape_to_string(value.sizes().vec()) +
+                 " does not broadcast with the batch shape " + shape_to_string(batch_shape_) +
+                 (event_dims ? " and event shape " + shape_to_string(event_shape_) : ""));
+  const Value support_value = support();
+  const Constraint& c = *as_constraint(support_value);
+  const at::Tensor ok = c.check(value);
+  if (!ok.all().item<bool>()) {
+    // Point at the offending element of the value itself, not of the
+    // event-reduced check (bounds may broadcast the check to a larger shape).
+    at::Tensor element_ok = ok;
+    for (int64_t i = 0; i < c.event_dim(); ++i) element_ok = element_ok.unsqueeze(-1);
+    const std::vector<int64_t> shape = at::infer_size(value.sizes(), element_ok.sizes());
+    raise_arg_error(who, "value is outside the support (" + c.name() + ": " + c.requirement() +
+                             "), " +
+                             describe_violation("value", value.expand(shape), element_ok.expand(shape)));
+  }
+}
+
+bool Distribution::is_discrete() const { return as_constraint(support())->is_discrete(); }
+
+at::Tensor Distribution::cdf(const at::Tensor&) const { raise(std::string(name()) + " has no cdf"); }
+at::Tensor Distribution::icdf(const at::Tensor&) const {
+  raise(std::string(name()) + " has no icdf");
+}
+at::Tensor Distribution::enumerate_support(bool) const {
+  raise(std::string(name()) + " has no enumerate_support: its support is not finite");
+}
+
+Value Distribution::to_event(int64_t n) const {
+  if (n < 0 || n > static_cast<int64_t>(batch_shape_.size()))
+    raise(std::string(name()) + ".to_event(" + std::to_string(n) + "): the batch shape " +
+              shape_to_string(batch_shape_) + " has only " + std::to_string(batch_shape_.size()) +
+              " dims",
+          "to_event(n) turns the n rightmost batch dims into event dims");
+  if (n == 0) return Value(const_cast<Distribution*>(this));
+  return make_independent(Value(const_cast<Distribution*>(this)), n);
+}
+
+Value Distribution::mask(const at::Tensor& m) const {
+  return make_masked(Value(const_cast<Distribution*>(this)), m);
+}
 
 at::Tensor Distribution::mean() const { raise(std::string(name()) + " has no mean"); }
 at::Tensor Distribution::variance() const { raise(std::string(name()) + " has no variance"); }
@@ -146,10 +180,13 @@ Value Distribution::get_attr(std::string_view attr) const {
     if (attr == "stddev") return make_tensor(stddev());
     if (attr == "batch_shape") return shape_value(batch_shape_);
     if (attr == "event_shape") return shape_value(event_shape_);
-    if (attr == "support") return make_str(std::string(support()));
+    if (attr == "support") return support();
     if (attr == "has_rsample") return Value(has_rsample());
+    if (attr == "has_enumerate_support") return Value(has_enumerate_support());
+    if (attr == "is_discrete") return Value(is_discrete());
     if (attr == "sample" || attr == "rsample" || attr == "log_prob" || attr == "expand" ||
-        attr == "entropy")
+        attr == "entropy" || attr == "cdf" || attr == "icdf" || attr == "enumerate_support" ||
+        attr == "to_event" || attr == "mask")
       return make_value(
           new BoundMethodObject(Value(const_cast<Distribution*>(this)), std::string(attr)));
     const at::Tensor p = param(attr);
@@ -176,6 +213,34 @@ Value Distribution::call_method(std::string_view method, const CallArgs& args) {
     if (method == "entropy") {
       check_args(named, 0, 0, "");
       return make_tensor(entropy());
+    }
+    if (method == "cdf" || method == "icdf") {
+      check_args(named, 1, 1, "value");
+      const at::Tensor x = to_tensor(required_arg(named, 0, "value"), who);
+      const at::Tensor xf = at::isFloatingType(x.scalar_type()) ? x : x.to(dtype_);
+      return make_tensor(method == "cdf" ? cdf(xf) : icdf(xf));
+    }
+    if (method == "enumerate_support") {
+      check_args(named, 0, 1, "expand");
+      const Value* e = optional_arg(named, 0, "expand");
+      return make_tensor(enumerate_support(e == nullptr || bool_arg(*e, who, "expand")));
+    }
+    if (method == "to_event") {
+      check_args(named, 0, 1, "reinterpreted_batch_ndims");
+      const Value* n = optional_arg(named, 0, "reinterpreted_batch_ndims");
+      return to_event(n == nullptr || n->is_none()
+                          ? static_cast<int64_t>(batch_shape_.size())
+                          : int_arg(*n, who, "reinterpreted_batch_ndims"));
+    }
+    if (method == "mask") {
+      check_args(named, 1, 1, "mask");
+      const Value& m = required_arg(named, 0, "mask");
+      if (m.is_bool()) return mask(at::scalar_tensor(m.as_bool(), at::kBool));
+      const at::Tensor t = to_tensor(m, who);
+      if (t.scalar_type() != at::kBool)
+        raise_arg_error(who, "mask must be a bool tensor or bool, got a tensor of " +
+                                 std::string(c10::toString(t.scalar_type())));
+      return mask(t);
     }
     raise("'" + std::string(name()) + "' object has no attribute '" + std::string(method) + "'");
   });

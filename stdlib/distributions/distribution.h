@@ -45,8 +45,13 @@ class Distribution : public Object {
   // Any parameter or derived parameter by name (Bernoulli has probs and
   // logits whichever was given); undefined if there is none.
   virtual at::Tensor param(std::string_view name) const;
-  // The support's name ("real", "positive", "boolean", ...).
-  virtual std::string_view support() const = 0;
+  // The support: a constraint value (stdlib/distributions/constraint.h),
+  // e.g. constraint_of(ConstraintKind::kPositive) or interval(low, high).
+  // Validation checks values against it; biject_to(support()) maps the
+  // unconstrained reals onto it for SVI and NUTS.
+  virtual Value support() const = 0;
+  // Integer- or bool-valued (no rsample; NUTS refuses such sites).
+  bool is_discrete() const;
 
   // A draw of shape sample_shape + batch_shape + event_shape, cut off from
   // autograd. Uses the global generator (stdlib/random.h).
@@ -61,12 +66,33 @@ class Distribution : public Object {
   // distribution's dtype. With validation on, raises KilnError if value does
   // not broadcast with batch_shape + event_shape or lies outside the support.
   at::Tensor log_prob(const at::Tensor& value) const;
+  // The checks log_prob makes when validating: raises KilnError "<who>():
+  // value of shape ... does not broadcast ..." or "value is outside the
+  // support ..." (sample sites check observed values with it).
+  void check_value(const at::Tensor& value, std::string_view who) const;
 
   // Moments and entropy; the defaults raise "<Name> has no <what>".
   virtual at::Tensor mean() const;
   virtual at::Tensor variance() const;
   virtual at::Tensor entropy() const;
   at::Tensor stddev() const;
+  // Cumulative distribution function and its inverse, for univariate
+  // continuous distributions that have them; the defaults raise.
+  virtual at::Tensor cdf(const at::Tensor& value) const;
+  virtual at::Tensor icdf(const at::Tensor& q) const;
+
+  // Finite discrete distributions: every value of the support, as torch's
+  // enumerate_support: shape (n,) + (1,) * batch dims + event_shape when
+  // !expand, else (n,) + batch_shape + event_shape. The default raises.
+  virtual bool has_enumerate_support() const { return false; }
+  virtual at::Tensor enumerate_support(bool expand) const;
+
+  // Independent(self, n): the n rightmost batch dims become event dims
+  // (log_prob sums over them). Raises KilnError if n exceeds the batch dims.
+  Value to_event(int64_t n) const;
+  // MaskedDistribution(self, m): log_prob multiplied by the bool mask m
+  // (broadcast with the batch shape), as Pyro's .mask(m).
+  Value mask(const at::Tensor& m) const;
 
   // The same distribution with batch dims broadcast to `batch_shape` (plates
   // use this). Raises KilnError if the current batch shape does not
@@ -80,9 +106,11 @@ class Distribution : public Object {
   std::vector<int64_t> extended_shape(at::IntArrayRef sample_shape) const;
 
   // Object: "Normal(loc: 0.0, scale: 1.0)"; attributes .mean .variance
-  // .stddev .batch_shape .event_shape .support .has_rsample and the
-  // parameters; methods .sample(shape=()) .rsample(shape=()) .log_prob(x)
-  // .expand(shape) .entropy().
+  // .stddev .batch_shape .event_shape .support .has_rsample
+  // .has_enumerate_support .is_discrete and the parameters; methods
+  // .sample(shape=()) .rsample(shape=()) .log_prob(x) .expand(shape)
+  // .entropy() .cdf(x) .icdf(q) .enumerate_support(expand=True)
+  // .to_event(n=None: all batch dims) .mask(m).
   std::string type_name() const override { return std::string(name()); }
   std::string to_string() const override;
   Value get_attr(std::string_view attr) const override;
@@ -92,9 +120,6 @@ class Distribution : public Object {
   // log p(value) for a value already checked (if validating) and of the
   // distribution's floating dtype; broadcasting is left to the formula.
   virtual at::Tensor log_prob_impl(const at::Tensor& value) const = 0;
-  // Elementwise "value is in the support" (bool, value's shape); used only
-  // when validating. The default accepts everything (real support).
-  virtual at::Tensor support_contains(const at::Tensor& value) const;
   // A copy with parameters expanded to `batch_shape` (already checked), not
   // validated again.
   virtual Value expand_impl(at::IntArrayRef batch_shape) const = 0;
@@ -107,5 +132,10 @@ class Distribution : public Object {
 
 // The distribution held by `v`, or null if v is not a distribution.
 const Distribution* as_distribution(const Value& v);
+
+// Wrappers made by to_event and mask; defined in independent.cpp and
+// masked.cpp. `base` must hold a Distribution.
+Value make_independent(const Value& base, int64_t reinterpreted_dims);
+Value make_masked(const Value& base, const at::Tensor& mask);
 
 }  // namespace kiln::rt

@@ -18,7 +18,7 @@ namespace {
 const double kLogSqrtTwoPi = 0.5 * std::log(2.0 * M_PI);
 
 Value builtin_normal(const CallArgs& args) {
-  check_args(args, 2, 2, "loc,scale");
+  check_args(args, 0, 2, "loc,scale");
   return Normal::make(required_arg(args, 0, "loc"), required_arg(args, 1, "scale"));
 }
 
@@ -50,11 +50,17 @@ at::Tensor Normal::rsample(at::IntArrayRef sample_shape) const {
 
 at::Tensor Normal::entropy() const { return 0.5 + kLogSqrtTwoPi + scale_.log(); }
 
+at::Tensor Normal::cdf(const at::Tensor& value) const {
+  return 0.5 * (1 + at::erf((value - loc_) / (scale_ * M_SQRT2)));
+}
+
+at::Tensor Normal::icdf(const at::Tensor& q) const {
+  return loc_ + scale_ * M_SQRT2 * at::erfinv(2 * q - 1);
+}
+
 at::Tensor Normal::log_prob_impl(const at::Tensor& value) const {
   return -(value - loc_).pow(2) / (2 * scale_.pow(2)) - scale_.log() - kLogSqrtTwoPi;
 }
-
-at::Tensor Normal::support_contains(const at::Tensor& value) const { return value == value; }
 
 Value Normal::expand_impl(at::IntArrayRef batch_shape) const {
   return make_value(new Normal(loc_.expand(batch_shape), scale_.expand(batch_shape), false));

@@ -3,6 +3,7 @@
 // Validation: loc must not be NaN, scale must be positive.
 #pragma once
 
+#include "stdlib/distributions/constraint.h"
 #include "stdlib/distributions/distribution.h"
 
 namespace kiln::rt {
@@ -18,19 +19,21 @@ class Normal final : public Distribution {
 
   std::string_view name() const override { return "Normal"; }
   std::vector<std::pair<std::string_view, at::Tensor>> params() const override;
-  std::string_view support() const override { return "real"; }
+  Value support() const override { return constraint_of(ConstraintKind::kReal); }
   bool has_rsample() const override { return true; }
   at::Tensor rsample(at::IntArrayRef sample_shape) const override;
   at::Tensor mean() const override { return loc_; }
   at::Tensor variance() const override { return scale_.pow(2); }
   at::Tensor entropy() const override;
+  // Through erf and erfinv: 0.5 (1 + erf(z / sqrt 2)) and loc + scale sqrt(2) erfinv(2q - 1).
+  at::Tensor cdf(const at::Tensor& value) const override;
+  at::Tensor icdf(const at::Tensor& q) const override;
 
   const at::Tensor& loc() const { return loc_; }
   const at::Tensor& scale() const { return scale_; }
 
  protected:
   at::Tensor log_prob_impl(const at::Tensor& value) const override;
-  at::Tensor support_contains(const at::Tensor& value) const override;
   Value expand_impl(at::IntArrayRef batch_shape) const override;
 
  private:

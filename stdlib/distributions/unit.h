@@ -4,6 +4,7 @@
 // and ELBOs add its log_prob without special cases. Not a builtin.
 #pragma once
 
+#include "stdlib/distributions/constraint.h"
 #include "stdlib/distributions/distribution.h"
 
 namespace kiln::rt {
@@ -14,7 +15,7 @@ class Unit final : public Distribution {
 
   std::string_view name() const override { return "Unit"; }
   std::vector<std::pair<std::string_view, at::Tensor>> params() const override;
-  std::string_view support() const override { return "real"; }
+  Value support() const override { return constraint_of(ConstraintKind::kReal); }
   // An empty tensor of shape sample_shape + batch_shape + (0,).
   at::Tensor sample(at::IntArrayRef sample_shape) const override;
   bool has_rsample() const override { return true; }

@@ -3,6 +3,7 @@
 import argparse
 import os
 import pathlib
+import re
 import signal
 import subprocess
 import sys
@@ -124,6 +125,130 @@ class Cli(unittest.TestCase):
         r = kiln("run", path)
         self.assertEqual(r.returncode, 1)
         self.assertIn("name 'nope' is not defined", r.stderr.decode())
+
+
+class Render(unittest.TestCase):
+    """`kiln render`: seed 003's rugged regression drawn from a data file."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = pathlib.Path(self.tmp.name)
+        self.data = pathlib.Path(SOURCE) / "tests" / "cli" / "data"
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def render(self, output, *extra, data=None, model="model"):
+        data = data or str(self.data / "rugged_small.json")
+        return kiln("render", str(self.data / "rugged_model.ppl"), "--model", model, "--data", data,
+                    "-o", str(self.dir / output), *extra)
+
+    def test_dot_has_the_plate_sites_and_edges(self):
+        r = self.render("model.dot")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("the main block ran", r.stdout.decode())  # __name__ is "rugged_model"
+        dot = (self.dir / "model.dot").read_text()
+        self.assertTrue(dot.startswith("digraph model {"), dot)
+        self.assertIn("subgraph cluster_data {", dot)
+        self.assertIn('label="data (5)"', dot)
+        for site in ("a", "bA", "bR", "bAR", "sigma", "obs"):
+            self.assertRegex(dot, rf"(?m)^\s*{site}\s*\[")
+        for parent in ("a", "bA", "bR", "bAR", "sigma"):
+            self.assertIn(f"{parent} -> obs;", dot)
+        self.assertNotIn("a -> sigma;", dot)
+        obs = re.search(r"(?ms)^\s*obs\s*\[(.*?)\];", dot).group(1)
+        self.assertIn("style=filled", obs)
+        latent = re.search(r"(?ms)^\s*a\s*\[(.*?)\];", dot).group(1)
+        self.assertNotIn("filled", latent)
+        # obs sits inside the plate's cluster, the latent sites outside it
+        cluster = dot[dot.index("subgraph cluster_data {"):]
+        cluster = cluster[:cluster.index("}")]
+        self.assertRegex(cluster, r"(?m)^\s*obs\s*\[")
+        self.assertNotRegex(cluster, r"(?m)^\s*sigma\s*\[")
+
+    def test_distributions_are_named_on_request(self):
+        r = self.render("model.dot", "--distributions")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        dot = (self.dir / "model.dot").read_text()
+        self.assertIn(r'label="sigma\nUniform"', dot)
+        self.assertIn(r'label="obs\nNormal"', dot)
+
+    def test_svg_and_png(self):
+        r = self.render("model.svg")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        svg = (self.dir / "model.svg").read_bytes()
+        self.assertTrue(svg.startswith(b"<?xml") or svg.startswith(b"<svg"), svg[:80])
+        self.assertIn(b"sigma", svg)
+        r = self.render("model.png")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual((self.dir / "model.png").read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+
+    def test_csv_data(self):
+        csv = self.dir / "rugged.csv"
+        csv.write_text("is_cont_africa,ruggedness,log_gdp\n1,0.858,7.49\n0,3.427,8.22\n0,0.769,9.93\n")
+        r = self.render("model.dot", data=str(csv))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('label="data (3)"', (self.dir / "model.dot").read_text())
+
+    def test_positional_arguments_and_name(self):
+        path = self.dir / "scalars.ppl"
+        path.write_text('print(__name__)\n'
+                        'def m(n, scale):\n'
+                        '    with plate("p", n):\n'
+                        '        sample("x", Normal(0.0, scale))\n')
+        out = self.dir / "m.dot"
+        r = kiln("render", str(path), "--model", "m", "-o", str(out), "--", "4", "2.5")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.decode(), "scalars\n")
+        self.assertIn('label="p (4)"', out.read_text())
+
+    def test_bad_extension(self):
+        r = self.render("model.jpg")
+        self.assertEqual(r.returncode, 2)
+        err = r.stderr.decode()
+        self.assertIn("cannot tell the image format of", err)
+        self.assertIn(".svg, .png and .dot", err)
+        self.assertFalse((self.dir / "model.jpg").exists())
+
+    def test_unknown_model_lists_the_functions(self):
+        r = self.render("model.dot", model="modle")
+        self.assertEqual(r.returncode, 2)
+        err = r.stderr.decode()
+        self.assertIn("no function 'modle' in", err)
+        self.assertIn("functions: model, guide", err)
+        self.assertIn("did you mean 'model'?", err)
+
+    def test_missing_data_field_is_named(self):
+        data = self.dir / "partial.json"
+        data.write_text('{"is_cont_africa": [1.0], "log_gdp": [7.5]}')
+        r = self.render("model.dot", data=str(data))
+        self.assertEqual(r.returncode, 2)
+        err = r.stderr.decode()
+        self.assertIn("model() needs argument 'ruggedness'", err)
+        self.assertIn("its fields: is_cont_africa, log_gdp", err)
+
+    def test_bad_data_files(self):
+        bad = self.dir / "bad.json"
+        bad.write_text('{"ruggedness": [1.0,')
+        r = self.render("model.dot", data=str(bad))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("not valid JSON", r.stderr.decode())
+        r = self.render("model.dot", data=str(self.dir / "data.txt"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("data files are .json", r.stderr.decode())
+        ragged = self.dir / "ragged.csv"
+        ragged.write_text("is_cont_africa,ruggedness,log_gdp\n1,2\n")
+        r = self.render("model.dot", data=str(ragged))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("line 2: the row has 2 cells but the header has 3", r.stderr.decode())
+
+    def test_model_errors_are_runtime_errors(self):
+        data = self.dir / "short.json"
+        data.write_text('{"is_cont_africa": [1.0, 0.0], "ruggedness": [1.0, 2.0, 3.0]}')
+        r = self.render("model.dot", data=str(data))
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("rugged_model.ppl:", r.stderr.decode())
+        self.assertNotIn("terminate called", r.stderr.decode())
 
 
 def main():

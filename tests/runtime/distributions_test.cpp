@@ -146,7 +146,7 @@ TEST(Bernoulli, ValidationMessages) {
             "Bernoulli(): give exactly one of probs and logits");
   const Value b = call_builtin("Bernoulli", {Value(0.5)});
   EXPECT_EQ(error_of([&] { call_method_of(b, "log_prob", {Value(0.5)}); }),
-            "Bernoulli.log_prob(): value is outside the support (boolean), got 0.5");
+            "Bernoulli.log_prob(): value is outside the support (boolean: x is 0 or 1), got 0.5");
   EXPECT_EQ(error_of([&] { call_method_of(b, "rsample"); }),
             "Bernoulli does not support reparameterized sampling (rsample)");
 }

@@ -169,7 +169,7 @@ TEST(Effects, SiteErrorsNameTheSite) {
   ArgList kw;
   kw.push_kw("constraint", make_str("positive"));
   EXPECT_EQ(error_of([&] { effect_param(make_str("w"), nullptr, kw.view()); }),
-            "param site 'w': constraint= is not available yet; params are unconstrained for now");
+            "param site 'w': constraint= must be a constraint, got str");
   ParamStore::global().clear();
   EXPECT_EQ(error_of([] { effect_param(make_str("w"), nullptr, CallArgs{}); }),
             "param 'w' is not in the param store and has no initial value");

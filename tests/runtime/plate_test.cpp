@@ -71,8 +71,13 @@ TEST(Plate, SubsampleScalesBySizeOverSubsampleSize) {
   EXPECT_EQ(std::get<0>(at::_unique(T(idx))).numel(), 10);
   EXPECT_TRUE(((T(idx) >= 0) & (T(idx) < 100)).all().item<bool>());
   EXPECT_EQ(T(x).sizes(), at::IntArrayRef({10}));
-  EXPECT_DOUBLE_EQ(rec.seen[0].scale, 10.0);
-  EXPECT_EQ(rec.seen[0].cond_indep_stack[0].size, 10);
+  // The random subsample is a site of its own (replay hands it on).
+  ASSERT_EQ(rec.seen.size(), 2u);
+  EXPECT_EQ(rec.seen[0].type, MessageType::kSubsample);
+  EXPECT_EQ(rec.seen[0].name, "data");
+  EXPECT_TRUE(at::equal(T(*rec.seen[0].value), T(idx)));
+  EXPECT_DOUBLE_EQ(rec.seen[1].scale, 10.0);
+  EXPECT_EQ(rec.seen[1].cond_indep_stack[0].size, 10);
   // The same seed draws the same subsample.
   seed_global_generator(5);
   const Value again = enter("data", 100, {{"subsample_size", Value(10)}});

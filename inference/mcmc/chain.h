@@ -1,0 +1,50 @@
+// One MCMC chain from start to end: its own seeded generator (a
+// GeneratorScope over make_seeded_generator(seed), so chain i's draws
+// depend only on its seed), the initial point, warmup with adaptation,
+// then the draws, each streamed to the chain's CmdStan CSV (when asked)
+// as it is made. MCMC (mcmc.h) runs one per chain.
+//
+//   ChainResult r = run_chain(kernel, potential, settings);
+//   r.values[i * potential.value_dim() + k]   // element k of draw i, constrained
+//
+// Runs on the calling thread, which must have an interpreter installed if
+// the model is .ppl code. Ctrl-C stops it between iterations (Interrupted).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "inference/mcmc/hmc.h"
+#include "runtime/value.h"
+
+namespace kiln::rt {
+
+class McmcKernel;
+class Potential;
+
+struct ChainSettings {
+  int64_t chain = 0;  // 0-based
+  int64_t num_chains = 1;
+  int64_t num_warmup = 0;
+  int64_t num_samples = 0;
+  uint64_t seed = 0;
+  Value initial_params;  // None or a dict of constrained values
+  bool progress = true;
+  std::string csv_path;    // "" for no CSV
+  std::string model_name;  // for the CSV's config block
+};
+
+struct ChainResult {
+  // Constrained draws, num_samples rows of potential.value_dim() float64
+  // values, sites in Potential::blocks() order, each row-major.
+  std::vector<double> values;
+  std::vector<DrawStats> stats;  // one per draw after warmup
+  double step_size = 0;          // after warmup
+  std::vector<double> inverse_metric;  // after warmup (Metric::inverse())
+  double warmup_seconds = 0, sampling_seconds = 0;
+};
+
+ChainResult run_chain(const McmcKernel& kernel, const Potential& potential, const ChainSettings& settings);
+
+}  // namespace kiln::rt

@@ -1,0 +1,279 @@
+#include "inference/mcmc/potential.h"
+
+#include <ATen/ATen.h>
+#include <torch/autograd.h>
+
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+
+#include "runtime/errors.h"
+#include "runtime/handlers/block_messenger.h"
+#include "runtime/handlers/handler_stack.h"
+#include "runtime/handlers/trace_messenger.h"
+#include "runtime/objects.h"
+#include "runtime/tensor_value.h"
+#include "runtime/value_ops.h"
+#include "stdlib/distributions/constraint.h"
+#include "stdlib/distributions/distribution.h"
+#include "stdlib/tensor/torch_errors.h"
+#include "stdlib/transforms/transform.h"
+
+namespace kiln::rt {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+ArgList copy_args(const CallArgs& args) {
+  ArgList out;
+  for (size_t i = 0; i < args.npos; ++i) out.push(args.pos[i]);
+  for (size_t i = 0; i < args.nkw; ++i) out.push_kw(args.kw_names[i], args.kw_values[i]);
+  return out;
+}
+
+int64_t numel(const std::vector<int64_t>& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  return n;
+}
+
+bool is_latent(const Message& m) { return m.type == MessageType::kSample && !m.is_observed; }
+
+// Validation off for the scope (see potential.h for why), restored after.
+class ValidationOff {
+ public:
+  ValidationOff() : previous_(validation_enabled()) { set_validation_enabled(false); }
+  ~ValidationOff() { set_validation_enabled(previous_); }
+  ValidationOff(const ValidationOff&) = delete;
+  ValidationOff& operator=(const ValidationOff&) = delete;
+
+ private:
+  bool previous_;
+};
+
+// Supplies every latent site's value, as substitute() does, and checks that
+// the run has exactly the prototype's latent sites.
+class LatentValueMessenger final : public Messenger {
+ public:
+  LatentValueMessenger(const std::unordered_map<std::string, size_t>& index, std::vector<Value> values,
+                       const std::string& who)
+      : index_(index), values_(std::move(values)), seen_(values_.size(), false), who_(who) {}
+
+  void process(Message& msg) override {
+    if (!is_latent(msg)) return;
+    const auto it = index_.find(msg.name);
+    if (it == index_.end())
+      raise(who_ + ": the model sampled the latent site '" + msg.name +
+                "', which its first run did not have",
+            "HMC and NUTS need the same latent sites on every run of the model: sites must not "
+            "appear or disappear depending on the values of other latent sites");
+    msg.value = values_[it->second];
+    msg.done = true;
+    seen_[it->second] = true;
+  }
+
+  void verify_all_seen(const std::vector<LatentBlock>& blocks) const {
+    for (size_t i = 0; i < seen_.size(); ++i)
+      if (!seen_[i])
+        raise(who_ + ": the model did not sample its latent site '" + blocks[i].name +
+                  "' this time, though its first run did",
+              "HMC and NUTS need the same latent sites on every run of the model");
+  }
+
+ private:
+  const std::unordered_map<std::string, size_t>& index_;
+  std::vector<Value> values_;
+  std::vector<bool> seen_;
+  const std::string& who_;
+};
+
+std::unordered_map<std::string, size_t> index_blocks(const std::vector<LatentBlock>& blocks) {
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < blocks.size(); ++i) index.emplace(blocks[i].name, i);
+  return index;
+}
+
+at::Tensor view_of(const std::vector<double>& z) {
+  // LibTorch reads the data only; the const_cast never leads to a write.
+  return at::from_blob(const_cast<double*>(z.data()), {static_cast<int64_t>(z.size())},
+                       at::TensorOptions().dtype(at::kDouble));
+}
+
+LatentBlock read_block(const Message& m, size_t index, const std::string& who) {
+  const Distribution* d = as_distribution(m.fn);
+  KILN_ASSERT(d != nullptr && m.value.has_value(),
+              who + " prototype: site '" + m.name + "' without a distribution or value");
+  if (d->is_discrete())
+    raise(who + " cannot sample the discrete site '" + m.name + "' (" + std::string(d->name()) + ")",
+          "HMC and NUTS need continuous latent sites: sum '" + m.name +
+              "' out of the model by hand (add the log of its summed probabilities with "
+              "factor()), or condition the model on it; Kiln has no enumeration yet");
+  LatentBlock b;
+  b.name = m.name;
+  b.distribution = std::string(d->name());
+  b.transform = biject_to(d->support());
+  const at::Tensor value = to_tensor(*m.value, "site '" + m.name + "' value");
+  b.shape = value.sizes().vec();
+  b.unconstrained_shape = b.bijection().inverse_shape(b.shape);
+  b.size = numel(b.unconstrained_shape);
+  b.value_size = numel(b.shape);
+  b.dtype = at::isFloatingType(value.scalar_type()) ? value.scalar_type() : d->dtype();
+  b.trace_index = index;
+  return b;
+}
+
+}  // namespace
+
+const Transform& LatentBlock::bijection() const {
+  const Transform* t = as_transform(transform);
+  KILN_ASSERT(t != nullptr, "LatentBlock: transform is not a Transform");
+  return *t;
+}
+
+Potential::Potential(Value model, const CallArgs& args, std::string who)
+    : model_(std::move(model)), args_(copy_args(args)), who_(std::move(who)) {
+  BlockMessenger block{BlockOptions{}};
+  TraceMessenger tracer;
+  {
+    HandlerScope outer(block);
+    HandlerScope inner(tracer);
+    tracer.trace().return_value = call_value(model_, args_.view());
+  }
+  prototype_ = tracer.trace_value();
+  const std::vector<Message>& sites = tracer.trace().sites();
+  for (size_t i = 0; i < sites.size(); ++i) {
+    if (!is_latent(sites[i])) continue;
+    LatentBlock b = read_block(sites[i], i, who_);
+    b.offset = dim_;
+    b.value_offset = value_dim_;
+    dim_ += b.size;
+    value_dim_ += b.value_size;
+    blocks_.push_back(std::move(b));
+  }
+  if (blocks_.empty())
+    raise(who_ + ": the model has no latent sample sites to sample",
+          "every sample site of the model is observed (or it has none); MCMC draws the sites "
+          "that are neither observed nor conditioned");
+}
+
+const Message& Potential::prototype_site(const LatentBlock& block) const {
+  return as_trace(prototype_)->sites().at(block.trace_index);
+}
+
+Value Potential::run_at(const at::Tensor& z, at::Tensor& log_jacobian,
+                        std::vector<at::Tensor>* per_site) const {
+  std::vector<Value> values;
+  values.reserve(blocks_.size());
+  log_jacobian = at::zeros({}, at::TensorOptions().dtype(at::kDouble));
+  for (const LatentBlock& b : blocks_) {
+    const at::Tensor x = z.narrow(0, b.offset, b.size).reshape(b.unconstrained_shape);
+    const Transform& t = b.bijection();
+    const at::Tensor y = t.forward(x);
+    const at::Tensor term = t.log_abs_det_jacobian(x, y).sum().to(at::kDouble);
+    log_jacobian = log_jacobian + term;
+    if (per_site != nullptr) per_site->push_back(term.detach());
+    values.push_back(make_tensor(y.to(b.dtype)));
+  }
+  // The index is rebuilt per run: cheap next to the model, and it keeps the
+  // Potential free of state a run could leave half-updated.
+  const std::unordered_map<std::string, size_t> index = index_blocks(blocks_);
+  BlockMessenger block{BlockOptions{}};
+  TraceMessenger tracer;
+  LatentValueMessenger latent(index, std::move(values), who_);
+  {
+    HandlerScope outer(block);
+    HandlerScope middle(tracer);
+    HandlerScope inner(latent);
+    tracer.trace().return_value = call_value(model_, args_.view());
+  }
+  latent.verify_all_seen(blocks_);
+  return tracer.trace_value();
+}
+
+at::Tensor Potential::log_density(const at::Tensor& zt, at::Tensor& grad) const {
+  at::Tensor log_jacobian;
+  const Value trace = run_at(zt, log_jacobian, nullptr);
+  const at::Tensor lp = as_trace(trace)->log_prob_sum().to(at::kDouble) + log_jacobian;
+  grad = at::Tensor();
+  if (lp.requires_grad())
+    grad = torch::autograd::grad({lp}, {zt}, {}, /*retain_graph=*/false, /*create_graph=*/false,
+                                 /*allow_unused=*/true)[0];
+  return lp.detach();
+}
+
+double Potential::evaluate(const std::vector<double>& z, std::vector<double>& grad) const {
+  return torch_guard(who_, [&]() -> double {
+    at::AutoGradMode grad_on(true);
+    ValidationOff validation_off;
+    const at::Tensor zt = view_of(z).clone().requires_grad_(true);
+    at::Tensor g;
+    const double u = -log_density(zt, g).item<double>();
+    grad.assign(static_cast<size_t>(dim_), 0.0);
+    if (!std::isfinite(u)) return kInf;
+    if (!g.defined()) return u;  // the density does not depend on z
+    const at::Tensor flat = g.detach().contiguous();
+    const double* d = flat.data_ptr<double>();
+    for (int64_t i = 0; i < dim_; ++i) {
+      if (!std::isfinite(d[i])) {
+        grad.assign(static_cast<size_t>(dim_), 0.0);
+        return kInf;
+      }
+      grad[i] = -d[i];
+    }
+    return u;
+  });
+}
+
+at::Tensor Potential::raw_gradient(const std::vector<double>& z) const {
+  return torch_guard(who_, [&] {
+    at::AutoGradMode grad_on(true);
+    ValidationOff validation_off;
+    const at::Tensor zt = view_of(z).clone().requires_grad_(true);
+    at::Tensor g;
+    log_density(zt, g);
+    return g.defined() ? -g.detach() : at::zeros({dim_}, at::TensorOptions().dtype(at::kDouble));
+  });
+}
+
+Value Potential::trace_at(const std::vector<double>& z, std::vector<at::Tensor>& log_jacobians) const {
+  return torch_guard(who_, [&] {
+    at::NoGradGuard no_grad;
+    ValidationOff validation_off;
+    at::Tensor log_jacobian;
+    log_jacobians.clear();
+    return run_at(view_of(z), log_jacobian, &log_jacobians);
+  });
+}
+
+void Potential::constrain(const std::vector<double>& z, double* out) const {
+  torch_guard(who_, [&] {
+    at::NoGradGuard no_grad;
+    const at::Tensor zt = view_of(z);
+    for (const LatentBlock& b : blocks_) {
+      const at::Tensor x = zt.narrow(0, b.offset, b.size).reshape(b.unconstrained_shape);
+      const at::Tensor y = b.bijection().forward(x).to(at::kDouble).contiguous();
+      const double* d = y.data_ptr<double>();
+      std::copy(d, d + b.value_size, out + b.value_offset);
+    }
+  });
+}
+
+std::vector<double> Potential::unconstrain(const std::vector<at::Tensor>& values) const {
+  KILN_ASSERT(values.size() == blocks_.size(), "Potential::unconstrain: one value per site");
+  return torch_guard(who_, [&] {
+    at::NoGradGuard no_grad;
+    std::vector<double> z(static_cast<size_t>(dim_));
+    for (size_t i = 0; i < blocks_.size(); ++i) {
+      const LatentBlock& b = blocks_[i];
+      const at::Tensor x =
+          b.bijection().inverse(values[i].to(at::kDouble)).reshape({-1}).contiguous();
+      KILN_ASSERT(x.numel() == b.size, "Potential::unconstrain: site '" + b.name + "' has the wrong size");
+      const double* d = x.data_ptr<double>();
+      std::copy(d, d + b.size, z.begin() + b.offset);
+    }
+    return z;
+  });
+}
+
+}  // namespace kiln::rt

@@ -1,0 +1,16 @@
+// The commands kiln_runtime_drive runs, one function per command, each in
+// its own file (render_command.cpp, ...) and listed in drive_entry.cpp's
+// table. Each returns an exit code of cli/exit_codes.h and reports its own
+// errors (driver.h: LoadedProgram::run_reporting).
+#pragma once
+
+#include "runtime/drivers/driver.h"
+
+namespace kiln::rt {
+
+// `kiln render file.ppl --model NAME [--data FILE] [--distributions]
+// [--params] -o OUT [-- args...]`. Options: "model", "output" (strings,
+// required), "data" (string), "distributions", "params" (bools).
+int render_command(const DriveRequest& request);
+
+}  // namespace kiln::rt
