@@ -119,7 +119,7 @@ int run(const std::string& path, const std::vector<std::string>& args, const uin
   return run_fn(&request);
 }
 
-// What a command that drives a model of a file (`render`, later `svi` and
+// What a command that drives a model of a file (`render`, `svi`, later
 // `nuts`) hands the runtime: its options as a JSON object (runtime/drivers/).
 struct DriveArgs {
   std::string command;
@@ -166,6 +166,58 @@ int drive(const DriveArgs& args) {
   return drive_fn(&request);
 }
 
+// `kiln svi`'s own options (runtime/drivers/svi_settings.h checks them).
+struct SviCommandLine {
+  std::string model, guide, data, optim = "adam", elbo = "trace", output_dir;
+  int64_t steps = 0, num_particles = 1, checkpoint_every = 0, progress_every = 0;
+  double lr = 0;
+  bool resume = false;
+  CLI::Option *output_dir_opt = nullptr, *checkpoint_opt = nullptr, *progress_opt = nullptr;
+};
+
+CLI::App* add_svi_subcommand(CLI::App& app, SviCommandLine& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "svi", "fit a guide to a model by stochastic variational inference, with checkpoints and a posterior summary");
+  cmd->add_option("--model", o.model, "the model function")->required();
+  cmd->add_option("--guide", o.guide,
+                  "a guide function of the file, or auto-normal, auto-mvn, auto-delta, auto-diagonal, "
+                  "auto-lowrank, auto-laplace")
+      ->required();
+  cmd->add_option("--data", o.data, "a .json or .csv file giving the model's arguments by name");
+  cmd->add_option("--steps", o.steps, "the number of SVI steps")->required();
+  cmd->add_option("--optim", o.optim, "adam (default), clipped-adam, sgd, rmsprop or adagrad");
+  cmd->add_option("--lr", o.lr, "the learning rate")->required();
+  cmd->add_option("--num-particles", o.num_particles, "particles per ELBO estimate (default 1)");
+  cmd->add_option("--elbo", o.elbo, "trace (default), meanfield or tracegraph");
+  o.output_dir_opt = cmd->add_option("--output-dir", o.output_dir,
+                                     "where loss.csv, loss.png, params.kparams, summary.csv and checkpoints go "
+                                     "(default: <file stem>_svi)");
+  o.checkpoint_opt =
+      cmd->add_option("--checkpoint-every", o.checkpoint_every, "write a checkpoint every N steps (and at the end)");
+  cmd->add_flag("--resume", o.resume, "continue from the checkpoint in the output directory");
+  o.progress_opt = cmd->add_option("--progress-every", o.progress_every,
+                                   "print progress every N steps when standard error is not a terminal "
+                                   "(default: steps / 20)");
+  return cmd;
+}
+
+nlohmann::json svi_options(const SviCommandLine& o) {
+  nlohmann::json options = nlohmann::json::object();
+  options["model"] = o.model;
+  options["guide"] = o.guide;
+  if (!o.data.empty()) options["data"] = o.data;
+  options["steps"] = o.steps;
+  options["optim"] = o.optim;
+  options["lr"] = o.lr;
+  options["num_particles"] = o.num_particles;
+  options["elbo"] = o.elbo;
+  if (o.output_dir_opt->count()) options["output_dir"] = o.output_dir;
+  if (o.checkpoint_opt->count()) options["checkpoint_every"] = o.checkpoint_every;
+  if (o.progress_opt->count()) options["progress_every"] = o.progress_every;
+  options["resume"] = o.resume;
+  return options;
+}
+
 int main_impl(int argc, char** argv) {
   CLI::App app{"Kiln: a probabilistic programming language (models, handlers, SVI, NUTS)", "kiln"};
   app.set_version_flag("--version", std::string("kiln ") + KILN_VERSION);
@@ -206,6 +258,14 @@ int main_impl(int argc, char** argv) {
   render_cmd->add_flag("--no-validate", no_validate, "skip distribution argument checks");
   render_cmd->add_option("args", program_args, "the model's first arguments (after --): numbers or strings");
 
+  SviCommandLine svi_line;
+  CLI::App* svi_cmd = add_svi_subcommand(app, svi_line);
+  svi_cmd->add_option("file", file, "the .ppl file (its `if __name__ == \"__main__\":` block does not run)")
+      ->required();
+  auto* svi_seed = svi_cmd->add_option("--seed", seed, "seed every random number generator");
+  svi_cmd->add_flag("--no-validate", no_validate, "skip distribution argument checks");
+  svi_cmd->add_option("args", program_args, "the model's first arguments (after --): numbers or strings");
+
   CLI::App* repl_cmd = app.add_subcommand("repl", "the interactive prompt (also `kiln` alone on a terminal)");
   auto* repl_seed = repl_cmd->add_option("--seed", seed, "seed every random number generator");
 
@@ -230,6 +290,16 @@ int main_impl(int argc, char** argv) {
     args.options["params"] = render_params;
     args.model_args = program_args;
     args.seed = render_seed->count() ? &seed : nullptr;
+    args.validate = !no_validate;
+    return drive(args);
+  }
+  if (svi_cmd->parsed()) {
+    DriveArgs args;
+    args.command = "svi";
+    args.path = file;
+    args.options = svi_options(svi_line);
+    args.model_args = program_args;
+    args.seed = svi_seed->count() ? &seed : nullptr;
     args.validate = !no_validate;
     return drive(args);
   }

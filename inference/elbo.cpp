@@ -55,7 +55,7 @@ Elbo::Elbo(std::string name, ElboOptions options)
 }
 
 at::Tensor Elbo::per_particle_sum(const at::Tensor& log_prob) const {
-  if (particle_dim_ == 0) return log_prob.sum();
+  if (particle_dim_ == 0) return log_prob.dim() == 0 ? log_prob : log_prob.sum();
   const int64_t d = log_prob.dim() + particle_dim_;  // index of the particle dim
   if (d < 0) return log_prob.sum().expand({particles_}) / particles_;  // outside the particle plate
   std::vector<int64_t> others;

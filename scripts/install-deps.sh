@@ -9,7 +9,7 @@ packages=(
   libtorch-dev libopenblas0-pthread
   llvm-16-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libedit-dev nlohmann-json3-dev libgraphviz-dev
+  libedit-dev nlohmann-json3-dev libgraphviz-dev gnuplot-nox
   tmux python3
 )
 

@@ -6,8 +6,8 @@
 // It is LibTorch's default CPU generator, so LibTorch operations that draw
 // without being handed a generator (dropout in nn modules) follow the same
 // seed. Draws lock the generator, so concurrent use is safe but its order
-// across threads is not reproducible; parallel chains will need their own
-// generators.
+// across threads is not reproducible; an MCMC chain installs its own seeded
+// generator with GeneratorScope (below).
 #pragma once
 
 #include <ATen/core/Generator.h>

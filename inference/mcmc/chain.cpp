@@ -85,8 +85,15 @@ at::Tensor metric_tensor(const McmcKernel& kernel, const Metric& metric) {
 
 }  // namespace
 
+uint64_t chain_seed(uint64_t seed, int64_t chain) {
+  uint64_t z = seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(chain + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 ChainResult run_chain(const McmcKernel& kernel, const Potential& potential, const ChainSettings& settings) {
-  GeneratorScope generator(make_seeded_generator(settings.seed));
+  GeneratorScope generator(make_seeded_generator(chain_seed(settings.seed, settings.chain)));
   const std::vector<double> z0 = find_initial_point(potential, kernel.init_strategy(), settings.initial_params);
   std::unique_ptr<HmcSampler> sampler = kernel.make_sampler(
       [&potential](const std::vector<double>& q, std::vector<double>& grad) {

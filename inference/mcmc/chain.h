@@ -1,6 +1,7 @@
 // One MCMC chain from start to end: its own seeded generator (a
-// GeneratorScope over make_seeded_generator(seed), so chain i's draws
-// depend only on its seed), the initial point, warmup with adaptation,
+// GeneratorScope over make_seeded_generator(chain_seed(seed, chain)), so a
+// chain's draws depend only on the run's seed and its index), the initial
+// point, warmup with adaptation,
 // then the draws, each streamed to the chain's CmdStan CSV (when asked)
 // as it is made. MCMC (mcmc.h) runs one per chain.
 //
@@ -28,7 +29,7 @@ struct ChainSettings {
   int64_t num_chains = 1;
   int64_t num_warmup = 0;
   int64_t num_samples = 0;
-  uint64_t seed = 0;
+  uint64_t seed = 0;  // the run's seed (the CSV records it with the chain id)
   Value initial_params;  // None or a dict of constrained values
   bool progress = true;
   std::string csv_path;    // "" for no CSV
@@ -44,6 +45,12 @@ struct ChainResult {
   std::vector<double> inverse_metric;  // after warmup (Metric::inverse())
   double warmup_seconds = 0, sampling_seconds = 0;
 };
+
+// The seed of chain `chain`'s generator: a hash of the run's seed and the
+// index (SplitMix64's finalizer), rather than seed + chain, so that runs with
+// nearby seeds share no chain (with seed + chain, MCMC(seed=1)'s second chain
+// would be MCMC(seed=2)'s first).
+uint64_t chain_seed(uint64_t seed, int64_t chain);
 
 ChainResult run_chain(const McmcKernel& kernel, const Potential& potential, const ChainSettings& settings);
 

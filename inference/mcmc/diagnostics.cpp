@@ -59,8 +59,10 @@ double min_defined(double a, double b) { return std::isnan(a) ? b : std::isnan(b
 
 double mean_of(const double* v, int64_t n) { return std::accumulate(v, v + n, 0.0) / static_cast<double>(n); }
 
-// Unbiased (n - 1) variance.
+// Unbiased (n - 1) variance; exactly 0 for a constant sequence (its
+// rounded mean may differ from the value), so stuck chains give R-hat = inf.
 double variance_of(const double* v, int64_t n) {
+  if (std::all_of(v, v + n, [&](double x) { return x == v[0]; })) return 0.0;
   const double m = mean_of(v, n);
   double sum = 0.0;
   for (int64_t i = 0; i < n; ++i) sum += (v[i] - m) * (v[i] - m);
@@ -92,7 +94,10 @@ double quantile_of_sorted(const std::vector<double>& sorted, double prob) {
   const double h = static_cast<double>(sorted.size() - 1) * prob;
   const auto lo = static_cast<size_t>(std::floor(h));
   const size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+  const double fraction = h - static_cast<double>(lo);
+  // Exact order statistics stay exact, even infinite ones (inf - inf is NaN).
+  if (fraction == 0.0 || sorted[lo] == sorted[hi]) return sorted[lo];
+  return sorted[lo] + fraction * (sorted[hi] - sorted[lo]);
 }
 
 // Ranks over all chains together (ties get their average rank, so a discrete

@@ -15,8 +15,9 @@
 //
 // Degenerate input gives NaN, never an error: draws that are all the same
 // value (R-hat and ESS, as in Stan), any non-finite draw, fewer than
-// kMinDrawsForRhat (kMinDrawsForEss) draws per chain. Draws of the wrong
-// shape raise KilnError.
+// kMinDrawsForRhat (kMinDrawsForEss) draws per chain. Chains each stuck at
+// a value of its own give R-hat = inf. Draws of the wrong shape raise
+// KilnError.
 #pragma once
 
 #include <ATen/core/Tensor.h>

@@ -124,8 +124,12 @@ DrawStats NutsSampler::transition() {
   while (depth < settings_.max_tree_depth) {
     const bool forward = rng_.uniform() > 0.5;
     Span next;
-    if (!build_tree(depth, forward ? forward_end : backward_end, forward ? 1.0 : -1.0, next, t)) break;
+    const bool valid =
+        build_tree(depth, forward ? forward_end : backward_end, forward ? 1.0 : -1.0, next, t);
+    // As Stan: the depth counts the subtree just built even when it is
+    // rejected (a U-turn or divergence inside it), so n_leapfrog <= 2^depth - 1.
     ++depth;
+    if (!valid) break;
     // Biased progressive sampling: a new subtree heavier than the old
     // trajectory always supplies the draw, so draws move away from the start.
     if (next.log_weight > whole.log_weight ||

@@ -196,7 +196,9 @@ at::Tensor Potential::log_density(const at::Tensor& zt, at::Tensor& grad) const 
   const Value trace = run_at(zt, log_jacobian, nullptr);
   const at::Tensor lp = as_trace(trace)->log_prob_sum().to(at::kDouble) + log_jacobian;
   grad = at::Tensor();
-  if (lp.requires_grad())
+  // A point outside the density's support is rejected whatever its
+  // gradient: skip the backward pass.
+  if (lp.requires_grad() && std::isfinite(lp.item<double>()))
     grad = torch::autograd::grad({lp}, {zt}, {}, /*retain_graph=*/false, /*create_graph=*/false,
                                  /*allow_unused=*/true)[0];
   return lp.detach();

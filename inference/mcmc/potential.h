@@ -100,7 +100,7 @@ class Potential {
 
  private:
   // lp = -U at zt (a float64 leaf requiring grad), and its gradient
-  // (undefined if lp does not depend on zt).
+  // (undefined if lp does not depend on zt or is not finite).
   at::Tensor log_density(const at::Tensor& zt, at::Tensor& grad) const;
   // Runs the model with the latent values of `z` (a float64 tensor of dim_);
   // returns the trace and adds the Jacobian terms to `log_jacobian` (0-dim

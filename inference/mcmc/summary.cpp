@@ -24,10 +24,13 @@ struct Column {
 constexpr Column kColumns[] = {{"mean", 10},         {"sd", 10},          {"mcse", 10},
                                {"median", 10},       {"5.0%", 10},        {"95.0%", 10},
                                {"n_eff(bulk)", 13},  {"n_eff(tail)", 13}, {"r_hat", 10}};
-// Below this magnitude two decimals would print 0.00: switch to scientific.
+// A row whose spread (largest of |5%|, |95%|, sd) is below this would print
+// as 0.00 with two decimals: its location and scale columns go scientific.
 constexpr double kSmallestFixed = 0.005;
 // From here on fixed notation gets wider than a column.
 constexpr double kLargestFixed = 1e6;
+// The first six columns are on the scale of the draws; ESS and R-hat are not.
+constexpr size_t kColumnsOnDrawScale = 6;
 
 // "theta[1,0]" for element (1, 0); `index` counts elements in row-major order.
 std::string element_name(const std::string& site, at::IntArrayRef value_shape, int64_t index) {
@@ -42,14 +45,20 @@ std::string element_name(const std::string& site, at::IntArrayRef value_shape, i
   return name + "]";
 }
 
-std::string format_number(double v) {
+std::string format_number(double v, bool scientific) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   char text[40];
-  const double magnitude = std::abs(v);
-  const bool scientific = magnitude >= kLargestFixed || (magnitude > 0 && magnitude < kSmallestFixed);
   std::snprintf(text, sizeof text, scientific ? "%.2e" : "%.2f", v);
   return text;
+}
+
+bool needs_scientific(const SummaryRow& row) {
+  double spread = 0.0;
+  for (double v : {row.q5, row.q95, row.sd}) {
+    if (std::isfinite(v)) spread = std::max(spread, std::abs(v));
+  }
+  return spread > 0.0 && (spread < kSmallestFixed || spread >= kLargestFixed);
 }
 
 std::string csv_number(double v) {
@@ -103,8 +112,9 @@ std::string format_summary(const std::vector<SummaryRow>& rows) {
     append_padded(out, row.name, static_cast<int>(name_width));
     const double values[] = {row.mean, row.sd,       row.mcse_mean, row.q50,  row.q5,
                              row.q95,  row.ess_bulk, row.ess_tail,  row.r_hat};
+    const bool scientific = needs_scientific(row);
     for (size_t i = 0; i < std::size(values); ++i) {
-      append_padded(out, format_number(values[i]), kColumns[i].width);
+      append_padded(out, format_number(values[i], scientific && i < kColumnsOnDrawScale), kColumns[i].width);
     }
     out += '\n';
   }

@@ -4,11 +4,11 @@
 //
 //   auto rows = summarize({{"mu", mu_draws}, {"theta", theta_draws}});
 //   std::cout << format_summary(rows);      // the table below
-//   write_file("summary.csv", summary_csv(rows));
+//   std::ofstream("summary.csv") << summary_csv(rows);
 //
-//              mean        sd      mcse    median      5.0%     95.0%  n_eff(bulk)  n_eff(tail)     r_hat
-//        mu    4.38      3.29      0.08      4.40     -1.07      9.72      1642.36      1321.24      1.00
-//  theta[0]    6.21      5.62      0.11      5.60     -1.57     16.45      2210.95      2014.11      1.00
+//                 mean        sd      mcse    median      5.0%     95.0%  n_eff(bulk)  n_eff(tail)     r_hat
+//         mu      4.38      3.29      0.08      4.40     -1.07      9.72      1642.36      1321.24      1.00
+//   theta[0]      6.21      5.62      0.11      5.60     -1.57     16.45      2210.95      2014.11      1.00
 //
 // Element names follow Pyro: a scalar site keeps its name, element (i, j) of
 // a site is "theta[i,j]" (0-based, row-major order).
@@ -36,8 +36,9 @@ struct SummaryRow {
 // KilnError for a tensor with fewer than two dims.
 std::vector<SummaryRow> summarize(const std::vector<std::pair<std::string, at::Tensor>>& samples_by_chain);
 
-// The fixed-width table above, one line per row, numbers with two decimals
-// (scientific notation when that would hide them), ending in a newline.
+// The fixed-width table above, one line per row, numbers with two decimals;
+// a row whose draws spread less than 0.005 or at least 1e6 shows its first
+// six columns in scientific notation. Ends in a newline.
 std::string format_summary(const std::vector<SummaryRow>& rows);
 
 // The rows as CSV, with a header line

@@ -1,5 +1,5 @@
 // The commands kiln_runtime_drive runs, one function per command, each in
-// its own file (render_command.cpp, ...) and listed in drive_entry.cpp's
+// its own file (render_command.cpp, svi_command.cpp) and listed in drive_entry.cpp's
 // table. Each returns an exit code of cli/exit_codes.h and reports its own
 // errors (driver.h: LoadedProgram::run_reporting).
 #pragma once
@@ -12,5 +12,12 @@ namespace kiln::rt {
 // [--params] -o OUT [-- args...]`. Options: "model", "output" (strings,
 // required), "data" (string), "distributions", "params" (bools).
 int render_command(const DriveRequest& request);
+
+// `kiln svi file.ppl --model NAME --guide NAME|auto-... --steps N --lr X
+// [--optim ...] [--elbo ...] [--data FILE] [--output-dir DIR] [...]`.
+// Options: the strings "model", "guide", "data", "optim", "elbo",
+// "output_dir"; the ints "steps", "num_particles", "checkpoint_every",
+// "progress_every"; the number "lr"; the bool "resume" (svi_settings.h).
+int svi_command(const DriveRequest& request);
 
 }  // namespace kiln::rt

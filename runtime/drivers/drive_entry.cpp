@@ -22,6 +22,7 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"render", &render_command},
+    {"svi", &svi_command},
 };
 
 int drive(const KilnDriveRequest& c_request) {

@@ -7,10 +7,11 @@
 //   [1.5, 2] -> float32 tensor (any non-integer makes the whole array float)
 //   [[1, 2], [3, 4]] -> tensor (2, 2)         (nested arrays of equal shape)
 //   ["a", 1], [[1], [2, 3]] -> list of the converted elements
-// CSV (.csv): a header row of field names, then one row per observation;
-// each column becomes a float32 tensor of shape (rows,) when every cell is
-// a number ("nan" marks a missing one), else a list of its cells as str.
-// Quoted cells ("a, b", "say ""hi""") follow RFC 4180.
+// CSV (.csv): a header row of field names, then one row per observation,
+// read as read_csv() reads it (stdlib/io/csv.h): each column becomes a
+// float32 tensor of shape (rows,) when every cell is a number or missing
+// (empty, "NA" or "nan": nan), else a list of its cells as str. Quoted cells
+// ("a, b", "say ""hi""") follow RFC 4180.
 //
 // Failure: UsageError naming the file (and line or field) for an unknown
 // extension, an unreadable or malformed file, a duplicate field name, a

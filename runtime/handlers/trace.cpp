@@ -122,7 +122,8 @@ at::Tensor Trace::log_prob_sum(const std::function<bool(const Message&)>& filter
   for (Message& m : sites_) {
     if (m.type != MessageType::kSample || (filter && !filter(m))) continue;
     compute_site_log_prob(m);
-    const at::Tensor s = m.log_prob.sum();
+    // A scalar site's log_prob needs no reduction (one LibTorch op saved per site).
+    const at::Tensor s = m.log_prob.dim() == 0 ? m.log_prob : m.log_prob.sum();
     total = total.defined() ? total + s : s;
   }
   return total.defined() ? total : at::zeros({});

@@ -69,7 +69,8 @@ std::string describe_violation(std::string_view label, const at::Tensor& value,
 
 void check_param(std::string_view dist, std::string_view param, const at::Tensor& value,
                  const at::Tensor& ok, std::string_view requirement) {
-  if (ok.all().item<bool>()) return;
+  // One element: read it directly (one LibTorch op instead of two per check).
+  if (ok.numel() == 1 ? ok.item<bool>() : ok.all().item<bool>()) return;
   raise_arg_error(dist, std::string(param) + " must be " + std::string(requirement) + ", " +
                             describe_violation(param, value, ok));
 }

@@ -99,7 +99,7 @@ void Distribution::check_value(const at::Tensor& value, std::string_view who) co
   const Value support_value = support();
   const Constraint& c = *as_constraint(support_value);
   const at::Tensor ok = c.check(value);
-  if (!ok.all().item<bool>()) {
+  if (!(ok.numel() == 1 ? ok.item<bool>() : ok.all().item<bool>())) {
     // Point at the offending element of the value itself, not of the
     // event-reduced check (bounds may broadcast the check to a larger shape).
     at::Tensor element_ok = ok;

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """The `kiln` command tested as a process: exit codes, stdout, stderr."""
 import argparse
+import csv
+import json
 import os
 import pathlib
 import re
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -242,6 +245,32 @@ class Render(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("line 2: the row has 2 cells but the header has 3", r.stderr.decode())
 
+    def test_csv_format_errors_name_line_and_column(self):
+        bad = self.dir / "quote.csv"
+        bad.write_text('is_cont_africa,ruggedness,log_gdp\n1,"0.858" x,7.49\n')
+        r = self.render("model.dot", data=str(bad))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(f"data file '{bad}', line 2, column 2: text after the closing quote", r.stderr.decode())
+
+    def test_example_bayes_regression_model(self):
+        """examples/bayes_regression.ppl's model drawn from its small data file,
+        without running the example's main block (which reads the CSV and fits)."""
+        examples = pathlib.Path(SOURCE) / "examples"
+        out = self.dir / "bayes_regression.dot"
+        r = kiln("render", str(examples / "bayes_regression.ppl"), "--model", "model",
+                 "--data", str(examples / "data" / "rugged_small.json"), "-o", str(out))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.decode(), "")
+        dot = out.read_text()
+        self.assertIn("subgraph cluster_data {", dot)
+        self.assertIn('label="data (5)"', dot)
+        for site in ("a", "bA", "bR", "bAR", "sigma", "obs"):
+            self.assertRegex(dot, rf"(?m)^\s*{site}\s*\[")
+        for parent in ("a", "bA", "bR", "bAR", "sigma"):
+            self.assertIn(f"{parent} -> obs;", dot)
+        cluster = dot[dot.index("subgraph cluster_data {"):]
+        self.assertRegex(cluster[:cluster.index("}")], r"(?m)^\s*obs\s*\[")
+
     def test_model_errors_are_runtime_errors(self):
         data = self.dir / "short.json"
         data.write_text('{"is_cont_africa": [1.0, 0.0], "ruggedness": [1.0, 2.0, 3.0]}')
@@ -249,6 +278,226 @@ class Render(unittest.TestCase):
         self.assertEqual(r.returncode, 3, r.stderr)
         self.assertIn("rugged_model.ppl:", r.stderr.decode())
         self.assertNotIn("terminate called", r.stderr.decode())
+
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+class Plot(unittest.TestCase):
+    """line_plot and histogram (stdlib/plot/): the files gnuplot writes."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = pathlib.Path(self.tmp.name)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_program(self, text, env=None):
+        path = self.dir / "plots.ppl"
+        path.write_text(text)
+        return kiln("run", str(path), "--seed", "0", "--", str(self.dir), env=env)
+
+    PROGRAM = (
+        "out = argv[0]\n"
+        "x = linspace(0.0, 1.0, 40)\n"
+        "line_plot(out + '/lines.png', x, [x, x * x], labels=['x', 'x^2'], title='lines', xlabel='x',\n"
+        "          bands=[(x - 0.1, x + 0.1), None], points=([0.2, 0.8], [0.3, 0.5]))\n"
+        "line_plot(out + '/lines.svg', x, x * 2.0, title='svg_lines')\n"
+        "histogram(out + '/hist.png', [randn(500), randn(300) + 1.0], labels=['a', 'b'], bins=20)\n"
+        "histogram(out + '/hist.svg', randn(500), title='svg_hist', density=False)\n"
+    )
+
+    def test_png_and_svg_files(self):
+        r = self.run_program(self.PROGRAM)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for name in ("lines.png", "hist.png"):
+            self.assertEqual((self.dir / name).read_bytes()[:8], PNG_MAGIC, name)
+        for name, title in (("lines.svg", b"svg_lines"), ("hist.svg", b"svg_hist")):
+            svg = (self.dir / name).read_bytes()
+            self.assertIn(b"<svg", svg[:400], name)
+            self.assertIn(title, svg, name)
+        self.assertEqual([p.name for p in self.dir.iterdir() if ".tmp." in p.name], [])
+
+    def test_missing_gnuplot_is_named_and_writes_nothing(self):
+        r = self.run_program(self.PROGRAM, env={"PATH": str(self.dir / "no-bin")})
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("plotting needs gnuplot (apt-get install gnuplot-nox)", r.stderr.decode())
+        self.assertEqual(sorted(p.name for p in self.dir.iterdir()), ["plots.ppl"])
+
+    def test_unknown_extension_writes_nothing(self):
+        r = self.run_program("line_plot(argv[0] + '/lines.pdf', [0, 1], [0, 1])\n")
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("plots are .png or .svg files", r.stderr.decode())
+        self.assertEqual(sorted(p.name for p in self.dir.iterdir()), ["plots.ppl"])
+
+
+def read_param_file(path):
+    """{name: (dtype, shape, raw bytes)} of a save_params file (docs/param_store_format.md)."""
+    data = pathlib.Path(path).read_bytes()
+    assert data[:12] == b"KILN-PARAMS\n", data[:12]
+    header_len, data_len = struct.unpack_from("<QQ", data, 16)
+    header = json.loads(data[32:32 + header_len])
+    body = data[32 + header_len:32 + header_len + data_len]
+    return {p["name"]: (p["dtype"], p["shape"], body[p["offset"]:p["offset"] + p["length"]])
+            for p in header["params"]}
+
+
+class Svi(unittest.TestCase):
+    """`kiln svi` on a conjugate model (tests/cli/data/normal_model.ppl)."""
+
+    POSTERIOR_MEAN = 15.7 / 10.01  # sum(y) / (n + 1/100)
+    POSTERIOR_SD = 10.01 ** -0.5
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = pathlib.Path(self.tmp.name)
+        self.data = pathlib.Path(SOURCE) / "tests" / "cli" / "data"
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def svi_args(self, *extra, model="model", guide="auto-normal", steps=300, lr="0.03", out="fit",
+                 data="normal_data.json"):
+        return ["svi", str(self.data / "normal_model.ppl"), "--model", model, "--guide", guide,
+                "--data", str(self.data / data), "--steps", str(steps), "--lr", lr,
+                "--output-dir", str(self.dir / out), "--seed", "0", *extra]
+
+    def svi(self, *extra, env=None, **kw):
+        return kiln(*self.svi_args(*extra, **kw), env=env)
+
+    def summary(self, out="fit"):
+        with open(self.dir / out / "summary.csv", newline="") as f:
+            return {row["name"]: row for row in csv.DictReader(f)}
+
+    def test_auto_normal_finds_the_conjugate_posterior(self):
+        r = self.svi("--num-particles", "5")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = self.dir / "fit"
+        rows = (out / "loss.csv").read_text().splitlines()
+        self.assertEqual(rows[0], "step,loss")
+        self.assertEqual([int(row.split(",")[0]) for row in rows[1:]], list(range(1, 301)))
+        self.assertEqual((out / "loss.png").read_bytes()[:8], PNG_MAGIC)
+        self.assertIn("AutoNormal.locs.mu", read_param_file(out / "params.kparams"))
+        stdout = r.stdout.decode()
+        self.assertNotIn("the main block ran", stdout)
+        self.assertIn("posterior summary (1000 draws of the guide)", stdout)
+        self.assertRegex(stdout, r"(?m)^mu\s+-?\d")
+        mu = self.summary()["mu"]
+        # Tolerances: the Monte Carlo error of 1000 draws (0.01) plus the
+        # jitter of the fitted loc and scale at this learning rate (~0.05).
+        self.assertAlmostEqual(float(mu["mean"]), self.POSTERIOR_MEAN, delta=0.12)
+        self.assertAlmostEqual(float(mu["sd"]), self.POSTERIOR_SD, delta=0.1)
+        self.assertLess(float(mu["5%"]), float(mu["50%"]))
+        self.assertLess(float(mu["50%"]), float(mu["95%"]))
+        self.assertIn("step 300/300", r.stderr.decode())
+
+    def test_vector_sites_guide_functions_and_no_gnuplot(self):
+        # Without gnuplot the fit still succeeds; only loss.png is missing.
+        r = self.svi(model="two_means", guide="auto-diagonal", env={"PATH": str(self.dir / "no-bin")})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("plotting needs gnuplot", r.stderr.decode())
+        self.assertFalse((self.dir / "fit" / "loss.png").exists())
+        summary = self.summary()
+        self.assertEqual(sorted(summary), ["theta[0]", "theta[1]"])
+        self.assertGreater(float(summary["theta[0]"]["mean"]), 0.5)   # mean(y) is 1.57
+        self.assertLess(float(summary["theta[1]"]["mean"]), -0.3)     # mean(z) is -1.0
+        self.assertIn("theta[1]", r.stdout.decode())
+
+        r = self.svi("--optim", "sgd", guide="guide", lr="0.01", out="own")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted(read_param_file(self.dir / "own" / "params.kparams")), ["loc", "scale"])
+        self.assertIn("mu", self.summary("own"))
+
+    def test_resume_continues_bit_for_bit(self):
+        every = ("--checkpoint-every", "100")
+        full = self.svi(*every, steps=200, out="full")
+        self.assertEqual(full.returncode, 0, full.stderr)
+        first = self.svi(*every, steps=100, out="split")
+        self.assertEqual(first.returncode, 0, first.stderr)
+        split = self.dir / "split"
+        self.assertTrue((split / "checkpoint.kparams").exists())
+        self.assertTrue((split / "checkpoint.optim").read_bytes().startswith(b"KILN-CHECKPOINT\n"))
+        # As if killed after checkpoint.optim was replaced but before the new
+        # params were renamed into place: resuming finishes the rename.
+        (split / "checkpoint.kparams").rename(split / "checkpoint.kparams.next")
+        second = self.svi(*every, "--resume", steps=200, out="split")
+        self.assertEqual(second.returncode, 0, second.stderr)
+        self.assertIn("resuming from the checkpoint at step 100", second.stderr.decode())
+        self.assertEqual(read_param_file(split / "params.kparams"),
+                         read_param_file(self.dir / "full" / "params.kparams"))
+        self.assertEqual((split / "loss.csv").read_text(), (self.dir / "full" / "loss.csv").read_text())
+        self.assertEqual((split / "summary.csv").read_text(), (self.dir / "full" / "summary.csv").read_text())
+
+        # A checkpoint only continues the run that made it.
+        r = self.svi("--resume", guide="auto-diagonal", steps=300, out="split")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("was made with --guide auto-normal, not auto-diagonal", r.stderr.decode())
+
+    def test_ctrl_c_checkpoints_and_the_resumed_run_matches(self):
+        steps = 1500
+        full = self.svi(steps=steps, out="full")
+        self.assertEqual(full.returncode, 0, full.stderr)
+        proc = subprocess.Popen([KILN, *self.svi_args("--progress-every", "20", steps=steps, out="stopped")],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        seen = b""
+        while b"step 20/" not in seen:
+            line = proc.stderr.readline()
+            if not line:
+                break
+            seen += line
+        proc.send_signal(signal.SIGINT)
+        _, rest = proc.communicate(timeout=120)
+        err = (seen + rest).decode()
+        if proc.returncode == 0:
+            self.skipTest("the run finished before Ctrl-C arrived")
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn("kiln svi: interrupted after step", err)
+        self.assertIn("resume with: kiln svi", err)
+        stopped = self.dir / "stopped"
+        self.assertTrue((stopped / "checkpoint.kparams").exists())
+        self.assertTrue((stopped / "checkpoint.optim").exists())
+        self.assertFalse((stopped / "summary.csv").exists())
+        r = self.svi("--resume", steps=steps, out="stopped")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(read_param_file(stopped / "params.kparams"),
+                         read_param_file(self.dir / "full" / "params.kparams"))
+
+    def test_a_loss_that_is_not_finite_stops_with_the_site(self):
+        r = self.svi(model="broken", guide="auto-normal")
+        self.assertEqual(r.returncode, 3)
+        err = r.stderr.decode()
+        self.assertIn("kiln svi: the loss is nan at step 1", err)
+        self.assertIn("'boom'", err)
+        self.assertNotIn("terminate called", err)
+        out = self.dir / "fit"
+        self.assertEqual((out / "loss.csv").read_text(), "step,loss\n")
+        self.assertFalse((out / "params.kparams").exists())
+        self.assertFalse((out / "summary.csv").exists())
+
+    def expect_usage_error(self, args, *messages):
+        r = kiln(*args)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        for message in messages:
+            self.assertIn(message, r.stderr.decode())
+
+    def test_bad_names_are_usage_errors(self):
+        self.expect_usage_error(self.svi_args("--optim", "adamw"), "unknown optimizer 'adamw' for --optim",
+                                "did you mean 'adam'?")
+        self.expect_usage_error(self.svi_args(guide="auto-norml"), "unknown autoguide 'auto-norml'",
+                                "did you mean 'auto-normal'?")
+        self.expect_usage_error(self.svi_args("--elbo", "graph"), "unknown ELBO 'graph' for --elbo")
+        self.expect_usage_error(self.svi_args(guide="gide"), "no function 'gide' in", "did you mean 'guide'?")
+        self.expect_usage_error(self.svi_args(model="modl"), "no function 'modl' in")
+
+    def test_bad_numbers_and_inputs_are_usage_errors(self):
+        self.expect_usage_error(self.svi_args(lr="0"), "--lr must be a positive number, got 0")
+        self.expect_usage_error(self.svi_args(steps=0), "--steps must be at least 1, got 0")
+        partial = self.dir / "partial.json"
+        partial.write_text('{"z": [1.0]}')
+        self.expect_usage_error(self.svi_args(data=str(partial)), "model() needs argument 'y'")
+        self.expect_usage_error(self.svi_args("--resume"), "no checkpoint to resume from")
+        self.assertFalse((self.dir / "fit" / "loss.csv").exists())
 
 
 def main():
