@@ -119,8 +119,8 @@ int run(const std::string& path, const std::vector<std::string>& args, const uin
   return run_fn(&request);
 }
 
-// What a command that drives a model of a file (`render`, `svi`, later
-// `nuts`) hands the runtime: its options as a JSON object (runtime/drivers/).
+// What a command that drives a model of a file (`render`, `svi`, `nuts`)
+// hands the runtime: its options as a JSON object (runtime/drivers/).
 struct DriveArgs {
   std::string command;
   std::string path;
@@ -218,6 +218,50 @@ nlohmann::json svi_options(const SviCommandLine& o) {
   return options;
 }
 
+// `kiln nuts`'s own options (runtime/drivers/nuts_settings.h checks them).
+struct NutsCommandLine {
+  std::string model, data, output, summary_csv;
+  int64_t samples = 1000, warmup = 1000, chains = 4, max_tree_depth = 10;
+  double target_accept = 0.8;
+  bool dense = false;
+  CLI::Option *output_opt = nullptr, *summary_opt = nullptr;
+};
+
+CLI::App* add_nuts_subcommand(CLI::App& app, NutsCommandLine& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "nuts", "sample a model's posterior with NUTS: CmdStan CSV draws, a summary table, convergence warnings");
+  cmd->add_option("--model", o.model, "the model function")->required();
+  cmd->add_option("--data", o.data, "a .json or .csv file giving the model's arguments by name");
+  cmd->add_option("--samples", o.samples, "draws per chain after warmup (default 1000)");
+  cmd->add_option("--warmup", o.warmup, "warmup (adaptation) iterations per chain (default 1000)");
+  cmd->add_option("--chains", o.chains, "the number of chains, run one after another (default 4)");
+  o.output_opt = cmd->add_option("--output", o.output,
+                                 "the draws as CmdStan CSV: this file for one chain, else draws_1.csv, "
+                                 "draws_2.csv... for --output draws.csv (default: <file stem>_nuts.csv)");
+  o.summary_opt = cmd->add_option("--summary-csv", o.summary_csv,
+                                  "the summary table as CSV (default: the output with _summary before .csv)");
+  cmd->add_flag("--dense", o.dense, "adapt a dense mass matrix (Stan's dense_e) instead of a diagonal one");
+  cmd->add_option("--max-tree-depth", o.max_tree_depth, "the deepest NUTS tree, 2^D leapfrog steps (default 10)");
+  cmd->add_option("--target-accept", o.target_accept,
+                  "the mean acceptance statistic warmup aims for, in (0, 1) (default 0.8)");
+  return cmd;
+}
+
+nlohmann::json nuts_options(const NutsCommandLine& o) {
+  nlohmann::json options = nlohmann::json::object();
+  options["model"] = o.model;
+  if (!o.data.empty()) options["data"] = o.data;
+  options["samples"] = o.samples;
+  options["warmup"] = o.warmup;
+  options["chains"] = o.chains;
+  if (o.output_opt->count()) options["output"] = o.output;
+  if (o.summary_opt->count()) options["summary_csv"] = o.summary_csv;
+  options["dense"] = o.dense;
+  options["max_tree_depth"] = o.max_tree_depth;
+  options["target_accept"] = o.target_accept;
+  return options;
+}
+
 int main_impl(int argc, char** argv) {
   CLI::App app{"Kiln: a probabilistic programming language (models, handlers, SVI, NUTS)", "kiln"};
   app.set_version_flag("--version", std::string("kiln ") + KILN_VERSION);
@@ -266,6 +310,15 @@ int main_impl(int argc, char** argv) {
   svi_cmd->add_flag("--no-validate", no_validate, "skip distribution argument checks");
   svi_cmd->add_option("args", program_args, "the model's first arguments (after --): numbers or strings");
 
+  NutsCommandLine nuts_line;
+  CLI::App* nuts_cmd = add_nuts_subcommand(app, nuts_line);
+  nuts_cmd->add_option("file", file, "the .ppl file (its `if __name__ == \"__main__\":` block does not run)")
+      ->required();
+  auto* nuts_seed =
+      nuts_cmd->add_option("--seed", seed, "seed every random number generator (default: a random seed, printed)");
+  nuts_cmd->add_flag("--no-validate", no_validate, "skip distribution argument checks");
+  nuts_cmd->add_option("args", program_args, "the model's first arguments (after --): numbers or strings");
+
   CLI::App* repl_cmd = app.add_subcommand("repl", "the interactive prompt (also `kiln` alone on a terminal)");
   auto* repl_seed = repl_cmd->add_option("--seed", seed, "seed every random number generator");
 
@@ -300,6 +353,16 @@ int main_impl(int argc, char** argv) {
     args.options = svi_options(svi_line);
     args.model_args = program_args;
     args.seed = svi_seed->count() ? &seed : nullptr;
+    args.validate = !no_validate;
+    return drive(args);
+  }
+  if (nuts_cmd->parsed()) {
+    DriveArgs args;
+    args.command = "nuts";
+    args.path = file;
+    args.options = nuts_options(nuts_line);
+    args.model_args = program_args;
+    args.seed = nuts_seed->count() ? &seed : nullptr;
     args.validate = !no_validate;
     return drive(args);
   }

@@ -62,12 +62,15 @@ Message sample_message(const std::string& name, const Value& dist) {
 // plates broadcast it), so a wrong shape or a value outside the support is
 // reported at the site's line rather than later by an inference engine.
 void send(Message& msg, std::string_view kind) {
-  with_error_context(site_label(kind, msg.name), [&] {
-    apply_stack(msg);
-    if (!msg.is_observed || !validation_enabled() || !msg.value) return;
-    if (const Distribution* d = as_distribution(msg.fn))
-      d->check_value(to_tensor(*msg.value, "observed value"), d->name());
-  }, "'" + msg.name + "'");
+  with_lazy_error_context(
+      [&] { return site_label(kind, msg.name); },
+      [&] {
+        apply_stack(msg);
+        if (!msg.is_observed || !validation_enabled() || !msg.value) return;
+        if (const Distribution* d = as_distribution(msg.fn))
+          d->check_value(to_tensor(*msg.value, "observed value"), d->name());
+      },
+      msg.name);
 }
 
 std::optional<int64_t> optional_int_kw(const CallArgs& kwargs, std::string_view name,

@@ -6,12 +6,12 @@
 #include <iostream>
 
 #include "cli/exit_codes.h"
-#include "frontend/large_stack.h"
 #include "frontend/program.h"
 #include "ir/lower.h"
 #include "ir/passes.h"
 #include "runtime/builtin_registry.h"
 #include "runtime/effects.h"
+#include "runtime/entry_guard.h"
 #include "runtime/error_report.h"
 #include "runtime/interpreter.h"
 #include "runtime/interrupt.h"
@@ -77,18 +77,5 @@ int run_program(const KilnRunRequest& request) {
 extern "C" void kiln_request_interrupt(void) { kiln::rt::request_interrupt(); }
 
 extern "C" int kiln_runtime_run(const KilnRunRequest* request) {
-  int code = kiln::kExitInternalError;
-  try {
-    kiln::run_with_large_stack([&] { code = kiln::rt::run_program(*request); });
-  } catch (const kiln::rt::InternalError& e) {
-    std::fflush(stdout);
-    std::cerr << "kiln: " << e.what() << "\n";  // already says what it is and asks for a report
-    code = kiln::kExitInternalError;
-  } catch (const std::exception& e) {
-    std::fflush(stdout);
-    std::cerr << "kiln: internal error: " << e.what()
-              << "\nThis is a bug in Kiln; please report it with the program that caused it.\n";
-    code = kiln::kExitInternalError;
-  }
-  return code;
+  return kiln::rt::run_entry_point([&] { return kiln::rt::run_program(*request); });
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "runtime/errors.h"
@@ -29,6 +30,32 @@ auto with_error_context(const std::string& context, F&& f, const std::string& me
     wrapped.set_stack(e.stack());
     wrapped.loc = e.loc;
     throw wrapped;
+  }
+}
+
+// The same, with the context made only when an error passes: hot paths
+// (every effect site, every scored site) build no strings when all is well.
+// An error that already names `site_name` (quoted) is left as it is.
+//   with_lazy_error_context([&] { return "sample site '" + name + "'"; }, f, name)
+template <class C, class F>
+auto with_lazy_error_context(C&& make_context, F&& f, std::string_view site_name = {})
+    -> decltype(f()) {
+  try {
+    return f();
+  } catch (const KilnError& e) {
+    const std::string context = make_context();
+    const std::string what = e.what();
+    if (what.rfind(context, 0) == 0) throw;
+    if (!site_name.empty() && what.find("'" + std::string(site_name) + "'") != std::string::npos)
+      throw;
+    KilnError wrapped(context + ": " + what, e.hint());
+    wrapped.set_stack(e.stack());
+    wrapped.loc = e.loc;
+    throw wrapped;
+  } catch (const InternalError&) {
+    throw;
+  } catch (const std::exception& e) {
+    raise_torch_error(make_context(), e);
   }
 }
 

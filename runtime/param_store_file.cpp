@@ -7,17 +7,15 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <limits>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 #include <vector>
 
+#include "runtime/atomic_file.h"
 #include "runtime/errors.h"
+#include "runtime/framed_file.h"
 #include "stdlib/arg_checks.h"
 #include "stdlib/distributions/constraint.h"
 #include "stdlib/tensor/dtype.h"
@@ -30,7 +28,8 @@ namespace {
 
 using json = nlohmann::json;
 
-// The layout of docs/param_store_format.md.
+// The layout of docs/param_store_format.md; the framing and the dtypes'
+// names are runtime/framed_file.h's.
 constexpr std::string_view kMagic = "KILN-PARAMS\n";
 constexpr uint32_t kVersion = 1;
 constexpr size_t kPreambleSize = 32;  // magic, u32 version, u64 header length, u64 data length
@@ -40,26 +39,6 @@ constexpr size_t kChecksumSize = 4;
 constexpr int kMaxConstraintNesting = 8;
 // More event dims than any tensor has; a larger count is corrupt.
 constexpr uint64_t kMaxReinterpretedDims = 64;
-
-// Dtype names of the format: fixed here, not Kiln's printing names, so the
-// file stays readable whatever the language calls them.
-struct DtypeInfo {
-  const char* name;
-  at::ScalarType type;
-  size_t size;
-};
-constexpr std::array<DtypeInfo, 10> kDtypes = {{
-    {"float32", at::kFloat, 4},
-    {"float64", at::kDouble, 8},
-    {"float16", at::kHalf, 2},
-    {"bfloat16", at::kBFloat16, 2},
-    {"int64", at::kLong, 8},
-    {"int32", at::kInt, 4},
-    {"int16", at::kShort, 2},
-    {"int8", at::kChar, 1},
-    {"uint8", at::kByte, 1},
-    {"bool", at::kBool, 1},
-}};
 
 // Constraint kinds a param may have (the continuous ones), with their
 // names in the file and which bound tensors they carry.
@@ -85,25 +64,6 @@ constexpr std::array<KindInfo, 14> kKinds = {{
     {"independent", ConstraintKind::kIndependent, false, false},
 }};
 
-// The format is little-endian; on a big-endian host each element's bytes
-// are reversed on the way in and out (the operation is its own inverse).
-void swap_to_little_endian(char* data, size_t bytes, size_t element_size) {
-  if constexpr (std::endian::native == std::endian::little) return;
-  for (size_t i = 0; i + element_size <= bytes; i += element_size)
-    std::reverse(data + i, data + i + element_size);
-}
-
-void put_le(std::string& out, uint64_t value, size_t bytes) {
-  for (size_t i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-}
-
-uint64_t get_le(std::string_view in, size_t offset, size_t bytes) {
-  uint64_t value = 0;
-  for (size_t i = 0; i < bytes; ++i)
-    value |= static_cast<uint64_t>(static_cast<unsigned char>(in[offset + i])) << (8 * i);
-  return value;
-}
-
 [[noreturn]] void raise_os_error(const std::string& path, const std::string& doing, int err) {
   raise(path + ": " + doing + ": " + std::strerror(err));
 }
@@ -116,18 +76,14 @@ class DataWriter {
   explicit DataWriter(std::string path) : path_(std::move(path)) {}
 
   json add(const at::Tensor& tensor, const std::string& what) {
-    const at::Tensor t = tensor.detach().to(at::kCPU).contiguous();
-    const DtypeInfo* info = nullptr;
-    for (const DtypeInfo& d : kDtypes)
-      if (d.type == t.scalar_type()) info = &d;
-    if (info == nullptr)
-      raise(path_ + ": cannot save " + what + ": dtype " + std::string(dtype_name(t.scalar_type())) +
+    const std::optional<AppendedTensor> stored = append_tensor(data_, tensor);
+    if (!stored)
+      raise(path_ + ": cannot save " + what + ": dtype " + std::string(dtype_name(tensor.scalar_type())) +
             " is not supported by the param file format");
-    const size_t offset = data_.size();
-    const size_t length = static_cast<size_t>(t.numel()) * info->size;
-    if (length > 0) data_.append(static_cast<const char*>(t.data_ptr()), length);
-    swap_to_little_endian(data_.data() + offset, length, info->size);
-    return json{{"dtype", info->name}, {"shape", t.sizes().vec()}, {"offset", offset}, {"length", length}};
+    return json{{"dtype", stored->dtype->name},
+                {"shape", stored->shape},
+                {"offset", stored->offset},
+                {"length", stored->length}};
   }
 
   json constraint(const Constraint& c, const std::string& what) {
@@ -162,59 +118,7 @@ std::string serialize(const std::string& path, const ParamStore& store) {
     p["constraint"] = writer.constraint(*as_constraint(e.constraint), what);
     params.push_back(std::move(p));
   }
-  const std::string header = json{{"params", std::move(params)}}.dump();
-  std::string out;
-  out.reserve(kPreambleSize + header.size() + writer.data().size() + kChecksumSize);
-  out.append(kMagic);
-  put_le(out, kVersion, 4);
-  put_le(out, header.size(), 8);
-  put_le(out, writer.data().size(), 8);
-  out.append(header);
-  out.append(writer.data());
-  put_le(out, crc32(out), kChecksumSize);
-  return out;
-}
-
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
-// So the rename itself survives a crash; failing to sync the directory
-// loses nothing the caller could act on, so it is not an error.
-void sync_directory_of(const std::string& path) {
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty()) dir = ".";
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
-
-// Writes a sibling temporary file and renames it over `path`, so readers
-// see the old file or the new one, never a part.
-void write_atomically(const std::string& path, std::string_view bytes) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  // O_EXCL: never write through a file or link that is already there.
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) raise_os_error(path, "cannot save params: cannot create " + tmp, errno);
-  int err = 0;
-  if (!write_all(fd, bytes)) err = errno;
-  if (err == 0 && ::fsync(fd) != 0) err = errno;
-  if (::close(fd) != 0 && err == 0) err = errno;
-  if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
-  if (err != 0) {
-    ::unlink(tmp.c_str());
-    raise_os_error(path, "cannot save params", err);
-  }
-  sync_directory_of(path);
+  return frame_file(kMagic, kVersion, json{{"params", std::move(params)}}.dump(), writer.data());
 }
 
 // ---------------------------------------------------------------- loading
@@ -250,11 +154,10 @@ std::pair<std::string_view, std::string_view> split_file(const std::string& path
   if (file.size() < kPreambleSize)
     raise(path + ": truncated: expected a " + std::to_string(kPreambleSize) + "-byte preamble, found " +
           std::to_string(file.size()) + " bytes");
-  const uint64_t version = get_le(file, kMagic.size(), 4);
+  const auto [version, header_size, data_size] = read_preamble(file, kMagic.size());
   if (version != kVersion)
     raise(path + ": param file version " + std::to_string(version) +
           " is not supported (this Kiln reads version " + std::to_string(kVersion) + ")");
-  const uint64_t header_size = get_le(file, 16, 8), data_size = get_le(file, 24, 8);
   const uint64_t after_preamble = file.size() - kPreambleSize;
   if (header_size > after_preamble)
     raise(path + ": truncated: expected " + std::to_string(header_size) + " bytes of header, found " +
@@ -270,80 +173,19 @@ std::pair<std::string_view, std::string_view> split_file(const std::string& path
   if (after_data > kChecksumSize)
     raise(path + ": corrupt: " + std::to_string(after_data - kChecksumSize) +
           " unexpected bytes after the checksum");
-  const size_t body = file.size() - kChecksumSize;
-  const uint32_t stored = static_cast<uint32_t>(get_le(file, body, kChecksumSize));
-  const uint32_t computed = crc32(file.substr(0, body));
-  if (stored != computed) {
-    char detail[64];
-    std::snprintf(detail, sizeof detail, " (stored CRC-32 %08x, computed %08x)", stored, computed);
-    raise(path + ": checksum mismatch: the file is corrupt" + std::string(detail));
-  }
+  verify_checksum(file, path + ": checksum mismatch: the file is corrupt");
   return {file.substr(kPreambleSize, header_size), file.substr(kPreambleSize + header_size, data_size)};
 }
 
 // Reads header fields, naming the path and the field in every complaint.
-class HeaderReader {
+class HeaderReader final : public FramedHeaderReader<json> {
  public:
-  HeaderReader(const std::string& path, std::string_view data) : path_(path), data_(data) {}
-
-  [[noreturn]] void fail(const std::string& where, const std::string& what) const {
-    raise(path_ + ": corrupt header: " + where + ": " + what);
-  }
-
-  const json& member(const json& object, const char* key, const std::string& where) const {
-    if (!object.is_object()) fail(where, "expected an object");
-    auto it = object.find(key);
-    if (it == object.end()) fail(where, std::string("missing '") + key + "'");
-    return *it;
-  }
-
-  std::string string_of(const json& object, const char* key, const std::string& where) const {
-    const json& j = member(object, key, where);
-    if (!j.is_string()) fail(where + "." + key, "expected a string");
-    return j.get<std::string>();
-  }
+  HeaderReader(const std::string& path, std::string_view data) : FramedHeaderReader(path, "corrupt header", data) {}
 
   uint64_t uint_of(const json& object, const char* key, const std::string& where) const {
     const json& j = member(object, key, where);
     if (!j.is_number_unsigned()) fail(where + "." + key, "expected a non-negative integer");
     return j.get<uint64_t>();
-  }
-
-  // A tensor stored in the data section: {dtype, shape, offset, length}.
-  at::Tensor tensor(const json& ref, const std::string& where) const {
-    const std::string dtype = string_of(ref, "dtype", where);
-    const DtypeInfo* info = nullptr;
-    for (const DtypeInfo& d : kDtypes)
-      if (dtype == d.name) info = &d;
-    if (info == nullptr) fail(where + ".dtype", "unknown dtype '" + dtype + "'");
-    const json& shape_json = member(ref, "shape", where);
-    if (!shape_json.is_array()) fail(where + ".shape", "expected a list of sizes");
-    std::vector<int64_t> shape;
-    uint64_t numel = 1;
-    bool overflow = false;
-    for (const json& d : shape_json) {
-      if (!d.is_number_unsigned() || d.get<uint64_t>() > uint64_t{std::numeric_limits<int64_t>::max()})
-        fail(where + ".shape", "expected non-negative integer sizes");
-      shape.push_back(static_cast<int64_t>(d.get<uint64_t>()));
-      overflow = overflow || __builtin_mul_overflow(numel, d.get<uint64_t>(), &numel);
-    }
-    const uint64_t offset = uint_of(ref, "offset", where), length = uint_of(ref, "length", where);
-    if (offset > data_.size() || length > data_.size() - offset)
-      fail(where, "bytes [" + std::to_string(offset) + ", " + std::to_string(offset) + " + " +
-                      std::to_string(length) + ") lie outside the " + std::to_string(data_.size()) +
-                      "-byte data section");
-    uint64_t needed = 0;
-    if (overflow || __builtin_mul_overflow(numel, info->size, &needed) || needed != length)
-      fail(where, "shape " + shape_to_string(shape) + " of " + dtype + " does not take " +
-                      std::to_string(length) + " bytes");
-    at::Tensor t = at::empty(shape, at::TensorOptions().dtype(info->type));
-    char* out = static_cast<char*>(t.data_ptr());
-    if (length > 0) std::memcpy(out, data_.data() + offset, length);
-    swap_to_little_endian(out, length, info->size);
-    if (info->type == at::kBool)
-      for (uint64_t i = 0; i < length; ++i)
-        if (static_cast<unsigned char>(out[i]) > 1) fail(where, "a bool byte is neither 0 nor 1");
-    return t;
   }
 
   Value constraint(const json& j, const std::string& where, int depth) const {
@@ -360,8 +202,8 @@ class HeaderReader {
       return independent(base, static_cast<int64_t>(dims));
     }
     at::Tensor lower, upper;
-    if (info->has_lower) lower = tensor(member(j, "lower", where), where + ".lower");
-    if (info->has_upper) upper = tensor(member(j, "upper", where), where + ".upper");
+    if (info->has_lower) lower = stored_tensor(member(j, "lower", where), where + ".lower");
+    if (info->has_upper) upper = stored_tensor(member(j, "upper", where), where + ".upper");
     // The factories check their bounds; their complaint becomes ours.
     try {
       return torch_guard("", [&] {
@@ -386,8 +228,14 @@ class HeaderReader {
   }
 
  private:
-  const std::string& path_;
-  std::string_view data_;
+  ByteRange byte_range(const json& ref, const std::string& where) const override {
+    const uint64_t offset = uint_of(ref, "offset", where), length = uint_of(ref, "length", where);
+    if (offset > data_.size() || length > data_.size() - offset)
+      fail(where, "bytes [" + std::to_string(offset) + ", " + std::to_string(offset) + " + " +
+                      std::to_string(length) + ") lie outside the " + std::to_string(data_.size()) +
+                      "-byte data section");
+    return {offset, length};
+  }
 };
 
 // The data must be something the constraint's transform accepts (a
@@ -423,7 +271,7 @@ std::vector<ParamStore::Entry> parse(const std::string& path, std::string_view f
     const std::string name = reader.string_of(p, "name", where);
     if (name.empty()) reader.fail(where + ".name", "empty name");
     if (!seen.insert(name).second) reader.fail(where + ".name", "param '" + name + "' appears twice");
-    at::Tensor u = reader.tensor(p, where);
+    at::Tensor u = reader.stored_tensor(p, where);
     if (!at::isFloatingType(u.scalar_type()))
       reader.fail(where + ".dtype", "param '" + name + "' is not floating-point");
     Value c = reader.constraint(reader.member(p, "constraint", where), where + ".constraint", 0);
@@ -435,24 +283,9 @@ std::vector<ParamStore::Entry> parse(const std::string& path, std::string_view f
 
 }  // namespace
 
-uint32_t crc32(std::string_view bytes, uint32_t crc) {
-  static const std::array<uint32_t, 256> table = [] {
-    std::array<uint32_t, 256> t{};
-    for (uint32_t n = 0; n < 256; ++n) {
-      uint32_t c = n;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[n] = c;
-    }
-    return t;
-  }();
-  crc = ~crc;
-  for (unsigned char b : bytes) crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-  return ~crc;
-}
-
 void save_params(const std::string& path, const ParamStore& store) {
   const std::string bytes = torch_guard(path, [&] { return serialize(path, store); });
-  write_atomically(path, bytes);
+  write_file_atomically(path, bytes, {"cannot save params: cannot create", "cannot save params"});
 }
 
 void load_params(const std::string& path, ParamStore& store) {

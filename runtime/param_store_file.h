@@ -13,9 +13,9 @@
 //
 // Failure behaviour:
 //   - save writes "<path>.tmp.<pid>" in the same directory, fsyncs it and
-//     renames it over `path`, so `path` is either the old file or the whole
-//     new one; on any failure the temporary file is removed and a KilnError
-//     names the path and the system's reason.
+//     renames it over `path` (runtime/atomic_file.h), so `path` is either
+//     the old file or the whole new one; on any failure the temporary file
+//     is removed and a KilnError names the path and the system's reason.
 //   - load reads and checks the whole file (magic, version, sizes,
 //     checksum, every header field, every byte range) before touching the
 //     store: a foreign, truncated or corrupt file is a KilnError
@@ -23,9 +23,7 @@
 //     ...", "<path>: checksum mismatch ...") and the store is unchanged.
 #pragma once
 
-#include <cstdint>
 #include <string>
-#include <string_view>
 
 #include "runtime/param_store.h"
 
@@ -33,9 +31,5 @@ namespace kiln::rt {
 
 void save_params(const std::string& path, const ParamStore& store = ParamStore::global());
 void load_params(const std::string& path, ParamStore& store = ParamStore::global());
-
-// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320; the same value as
-// zlib's crc32), continuing from `crc` (0 to start).
-uint32_t crc32(std::string_view bytes, uint32_t crc = 0);
 
 }  // namespace kiln::rt

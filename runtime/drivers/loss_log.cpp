@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "frontend/source.h"
-#include "runtime/drivers/atomic_file.h"
+#include "runtime/atomic_file.h"
 #include "runtime/errors.h"
 
 namespace kiln::rt {

@@ -5,7 +5,6 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -13,6 +12,7 @@
 
 #include "frontend/source.h"
 #include "runtime/drivers/driver.h"
+#include "runtime/file_extension.h"
 #include "runtime/objects.h"
 #include "runtime/tensor_value.h"
 
@@ -125,16 +125,6 @@ Value json_value(const json& j, const std::string& path, const std::string& wher
     default:
       bad_data(path, where + " has a value JSON data cannot hold here (binary)");
   }
-}
-
-std::string lowercase_extension(const std::string& path) {
-  const size_t dot = path.find_last_of('.');
-  const size_t slash = path.find_last_of('/');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
-  std::string extension = path.substr(dot + 1);
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return extension;
 }
 
 }  // namespace

@@ -51,7 +51,7 @@ double quantile(const at::TensorAccessor<double, 2>& sorted, int64_t n, int64_t 
   return sorted[below][c] + frac * (sorted[above][c] - sorted[below][c]);
 }
 
-void summarize_site(const std::string& name, const SiteDraws& site, std::vector<SummaryRow>& rows) {
+void summarize_site(const std::string& name, const SiteDraws& site, std::vector<GuideSummaryRow>& rows) {
   const at::Tensor stacked = at::stack(site.values);  // (n, elements)
   const int64_t n = stacked.size(0), elements = stacked.size(1);
   const at::Tensor mean = stacked.mean(0);
@@ -59,7 +59,7 @@ void summarize_site(const std::string& name, const SiteDraws& site, std::vector<
   const at::Tensor sorted = std::get<0>(stacked.sort(0)).contiguous();
   const auto s = sorted.accessor<double, 2>();
   for (int64_t c = 0; c < elements; ++c) {
-    SummaryRow row;
+    GuideSummaryRow row;
     row.site = name;
     row.element = element_name(site.shape, c);
     row.mean = mean[c].item<double>();
@@ -138,7 +138,7 @@ std::string print_summary_table(const PosteriorSummary& summary, size_t max_rows
   std::vector<std::vector<std::string>> cells;
   std::vector<std::string> notes;
   std::unordered_map<std::string, size_t> shown;
-  for (const SummaryRow& r : summary.rows) {
+  for (const GuideSummaryRow& r : summary.rows) {
     if (shown[r.site]++ >= max_rows_per_site) continue;
     cells.push_back({r.name(), table_number(r.mean), table_number(r.sd), table_number(r.q05), table_number(r.q50),
                      table_number(r.q95)});
@@ -169,7 +169,7 @@ std::string print_summary_table(const PosteriorSummary& summary, size_t max_rows
 
 std::string summary_csv(const PosteriorSummary& summary) {
   std::string out = "name,mean,sd,5%,50%,95%\n";
-  for (const SummaryRow& r : summary.rows)
+  for (const GuideSummaryRow& r : summary.rows)
     out += csv_field(r.name()) + "," + csv_number(r.mean) + "," + csv_number(r.sd) + "," + csv_number(r.q05) +
            "," + csv_number(r.q50) + "," + csv_number(r.q95) + "\n";
   return out;

@@ -22,7 +22,7 @@
 
 namespace kiln::rt {
 
-struct SummaryRow {
+struct GuideSummaryRow {
   std::string site;     // "w"
   std::string element;  // "[0,2]"; "" for a scalar site
   double mean = 0, sd = 0, q05 = 0, q50 = 0, q95 = 0;
@@ -31,7 +31,7 @@ struct SummaryRow {
 
 struct PosteriorSummary {
   int64_t draws = 0;
-  std::vector<SummaryRow> rows;             // sites in the guide's order, elements in row-major order
+  std::vector<GuideSummaryRow> rows;             // sites in the guide's order, elements in row-major order
   std::vector<std::string> skipped_sites;   // shapes that changed between draws
 };
 

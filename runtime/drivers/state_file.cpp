@@ -2,21 +2,14 @@
 
 #include <ATen/ATen.h>
 
-#include <algorithm>
-#include <array>
-#include <bit>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 #include <limits>
 #include <vector>
 
 #include "runtime/errors.h"
 #include "runtime/objects.h"
-#include "runtime/param_store_file.h"
 #include "runtime/tensor_value.h"
 #include "runtime/value_ops.h"
-#include "stdlib/arg_checks.h"
 #include "stdlib/tensor/dtype.h"
 
 namespace kiln::rt {
@@ -34,44 +27,6 @@ constexpr size_t kChecksumSize = 4;
 // header, which must not recurse without end.
 constexpr int kMaxDepth = 64;
 
-struct DtypeInfo {
-  const char* name;
-  at::ScalarType type;
-  size_t size;
-};
-// The param file's dtype names (docs/param_store_format.md), so one table
-// of names serves both formats.
-constexpr std::array<DtypeInfo, 10> kDtypes = {{
-    {"float32", at::kFloat, 4},
-    {"float64", at::kDouble, 8},
-    {"float16", at::kHalf, 2},
-    {"bfloat16", at::kBFloat16, 2},
-    {"int64", at::kLong, 8},
-    {"int32", at::kInt, 4},
-    {"int16", at::kShort, 2},
-    {"int8", at::kChar, 1},
-    {"uint8", at::kByte, 1},
-    {"bool", at::kBool, 1},
-}};
-
-// The format is little-endian; a big-endian host reverses each element's
-// bytes on the way in and out.
-void swap_to_little_endian(char* data, size_t bytes, size_t element_size) {
-  if constexpr (std::endian::native == std::endian::little) return;
-  for (size_t i = 0; i + element_size <= bytes; i += element_size) std::reverse(data + i, data + i + element_size);
-}
-
-void put_le(std::string& out, uint64_t value, size_t bytes) {
-  for (size_t i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-}
-
-uint64_t get_le(std::string_view in, size_t offset, size_t bytes) {
-  uint64_t value = 0;
-  for (size_t i = 0; i < bytes; ++i)
-    value |= static_cast<uint64_t>(static_cast<unsigned char>(in[offset + i])) << (8 * i);
-  return value;
-}
-
 json encode_float(double d) {
   if (std::isfinite(d)) return json(d);
   return json{{"float", std::isnan(d) ? "nan" : (d > 0 ? "inf" : "-inf")}};
@@ -82,19 +37,14 @@ json encode_float(double d) {
 // ---------------------------------------------------------------- writing
 
 json StateWriter::tensor(const at::Tensor& tensor, const std::string& where) {
-  const at::Tensor t = tensor.detach().to(at::kCPU).contiguous();
-  const DtypeInfo* info = nullptr;
-  for (const DtypeInfo& d : kDtypes)
-    if (d.type == t.scalar_type()) info = &d;
-  if (info == nullptr)
-    raise("cannot store " + where + " in a checkpoint: dtype " + std::string(dtype_name(t.scalar_type())) +
+  const std::optional<AppendedTensor> stored = append_tensor(data_, tensor);
+  if (!stored)
+    raise("cannot store " + where + " in a checkpoint: dtype " + std::string(dtype_name(tensor.scalar_type())) +
           " is not supported");
-  const size_t offset = data_.size();
-  const size_t length = static_cast<size_t>(t.numel()) * info->size;
-  if (length > 0) data_.append(static_cast<const char*>(t.data_ptr()), length);
-  swap_to_little_endian(data_.data() + offset, length, info->size);
-  return json{{"tensor", json{{"dtype", info->name}, {"shape", t.sizes().vec()}, {"offset", offset},
-                              {"length", length}}}};
+  return json{{"tensor", json{{"dtype", stored->dtype->name},
+                              {"shape", stored->shape},
+                              {"offset", stored->offset},
+                              {"length", stored->length}}}};
 }
 
 json StateWriter::encode(const Value& v, const std::string& where) {
@@ -135,46 +85,29 @@ json StateWriter::encode(const Value& v, const std::string& where) {
 }
 
 std::string StateWriter::file_bytes(const json& header) const {
-  const std::string text = header.dump();
-  std::string out;
-  out.reserve(kPreambleSize + text.size() + data_.size() + kChecksumSize);
-  out.append(kMagic);
-  put_le(out, kVersion, 4);
-  put_le(out, text.size(), 8);
-  put_le(out, data_.size(), 8);
-  out.append(text);
-  out.append(data_);
-  put_le(out, crc32(out), kChecksumSize);
-  return out;
+  return frame_file(kMagic, kVersion, header.dump(), data_);
 }
 
 // ---------------------------------------------------------------- reading
 
-StateReader::StateReader(std::string path, std::string bytes) : path_(std::move(path)), bytes_(std::move(bytes)) {
+StateReader::StateReader(std::string path, std::string bytes)
+    : FramedHeaderReader(std::move(path), "corrupt checkpoint"), bytes_(std::move(bytes)) {
   const std::string_view file = bytes_;
   if (file.size() < kMagic.size() || file.substr(0, kMagic.size()) != kMagic)
     raise(path_ + ": not a Kiln checkpoint (bad magic)");
   if (file.size() < kPreambleSize)
     raise(path_ + ": truncated: expected a " + std::to_string(kPreambleSize) + "-byte preamble, found " +
           std::to_string(file.size()) + " bytes");
-  const uint64_t version = get_le(file, kMagic.size(), 4);
+  const auto [version, header_size, data_size] = read_preamble(file, kMagic.size());
   if (version != kVersion)
     raise(path_ + ": checkpoint format version " + std::to_string(version) +
           " is not supported (this Kiln reads version " + std::to_string(kVersion) + ")");
-  const uint64_t header_size = get_le(file, 20, 8), data_size = get_le(file, 28, 8);
   const uint64_t rest = file.size() - kPreambleSize;
   if (header_size > rest || data_size > rest - header_size || rest - header_size - data_size != kChecksumSize)
     raise(path_ + ": truncated or damaged: the preamble announces " + std::to_string(header_size) +
           " bytes of header and " + std::to_string(data_size) + " of data, but the file has " +
           std::to_string(rest) + " bytes after the preamble");
-  const size_t body = file.size() - kChecksumSize;
-  const auto stored = static_cast<uint32_t>(get_le(file, body, kChecksumSize));
-  const uint32_t computed = crc32(file.substr(0, body));
-  if (stored != computed) {
-    char detail[64];
-    std::snprintf(detail, sizeof detail, " (stored CRC-32 %08x, computed %08x)", stored, computed);
-    raise(path_ + ": checksum mismatch: the checkpoint is damaged" + std::string(detail));
-  }
+  verify_checksum(file, path_ + ": checksum mismatch: the checkpoint is damaged");
   data_ = file.substr(kPreambleSize + header_size, data_size);
   try {
     header_ = json::parse(file.substr(kPreambleSize, header_size));
@@ -182,23 +115,6 @@ StateReader::StateReader(std::string path, std::string bytes) : path_(std::move(
     raise(path_ + ": corrupt checkpoint: the header is not valid JSON (" + std::string(e.what()) + ")");
   }
   if (!header_.is_object()) fail("header", "expected an object");
-}
-
-void StateReader::fail(const std::string& where, const std::string& what) const {
-  raise(path_ + ": corrupt checkpoint: " + where + ": " + what);
-}
-
-const json& StateReader::member(const json& object, const char* key, const std::string& where) const {
-  if (!object.is_object()) fail(where, "expected an object");
-  const auto it = object.find(key);
-  if (it == object.end()) fail(where, std::string("missing '") + key + "'");
-  return *it;
-}
-
-std::string StateReader::string_of(const json& object, const char* key, const std::string& where) const {
-  const json& j = member(object, key, where);
-  if (!j.is_string()) fail(where + "." + key, "expected a string");
-  return j.get<std::string>();
 }
 
 int64_t StateReader::int_of(const json& object, const char* key, const std::string& where) const {
@@ -210,40 +126,15 @@ int64_t StateReader::int_of(const json& object, const char* key, const std::stri
 }
 
 at::Tensor StateReader::tensor(const json& j, const std::string& where) const {
-  const json& ref = member(j, "tensor", where);
-  const std::string at = where + ".tensor";
-  const std::string dtype = string_of(ref, "dtype", at);
-  const DtypeInfo* info = nullptr;
-  for (const DtypeInfo& d : kDtypes)
-    if (dtype == d.name) info = &d;
-  if (info == nullptr) fail(at + ".dtype", "unknown dtype '" + dtype + "'");
-  const json& shape_json = member(ref, "shape", at);
-  if (!shape_json.is_array()) fail(at + ".shape", "expected a list of sizes");
-  std::vector<int64_t> shape;
-  uint64_t numel = 1;
-  bool overflow = false;
-  for (const json& d : shape_json) {
-    if (!d.is_number_unsigned() || d.get<uint64_t>() > uint64_t{std::numeric_limits<int64_t>::max()})
-      fail(at + ".shape", "expected non-negative integer sizes");
-    shape.push_back(static_cast<int64_t>(d.get<uint64_t>()));
-    overflow = overflow || __builtin_mul_overflow(numel, d.get<uint64_t>(), &numel);
-  }
-  const int64_t offset = int_of(ref, "offset", at), length = int_of(ref, "length", at);
+  return stored_tensor(member(j, "tensor", where), where + ".tensor");
+}
+
+StateReader::ByteRange StateReader::byte_range(const json& ref, const std::string& where) const {
+  const int64_t offset = int_of(ref, "offset", where), length = int_of(ref, "length", where);
   if (offset < 0 || length < 0 || static_cast<uint64_t>(offset) > data_.size() ||
       static_cast<uint64_t>(length) > data_.size() - static_cast<uint64_t>(offset))
-    fail(at, "its bytes lie outside the " + std::to_string(data_.size()) + "-byte data section");
-  uint64_t needed = 0;
-  if (overflow || __builtin_mul_overflow(numel, info->size, &needed) || needed != static_cast<uint64_t>(length))
-    fail(at, "shape " + shape_to_string(shape) + " of " + dtype + " does not take " + std::to_string(length) +
-                 " bytes");
-  at::Tensor t = at::empty(shape, at::TensorOptions().dtype(info->type));
-  char* out = static_cast<char*>(t.data_ptr());
-  if (length > 0) std::memcpy(out, data_.data() + offset, static_cast<size_t>(length));
-  swap_to_little_endian(out, static_cast<size_t>(length), info->size);
-  if (info->type == at::kBool)
-    for (int64_t i = 0; i < length; ++i)
-      if (static_cast<unsigned char>(out[i]) > 1) fail(at, "a bool byte is neither 0 nor 1");
-  return t;
+    fail(where, "its bytes lie outside the " + std::to_string(data_.size()) + "-byte data section");
+  return {static_cast<uint64_t>(offset), static_cast<uint64_t>(length)};
 }
 
 namespace {

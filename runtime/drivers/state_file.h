@@ -4,7 +4,7 @@
 // generator's state) in a data section after it, and a CRC-32 of the whole.
 // The format is specified in runtime/drivers/README.md, "The checkpoint
 // format"; it frames its content as the param file does
-// (docs/param_store_format.md), under its own magic.
+// (docs/param_store_format.md, runtime/framed_file.h), under its own magic.
 //
 //   StateWriter writer;
 //   nlohmann::ordered_json header;
@@ -28,6 +28,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "runtime/framed_file.h"
 #include "runtime/value.h"
 
 namespace kiln::rt {
@@ -46,7 +47,9 @@ class StateWriter {
   std::string data_;
 };
 
-class StateReader {
+// Header access (member, string_of, fail) comes from FramedHeaderReader,
+// with errors naming the field.
+class StateReader final : public FramedHeaderReader<nlohmann::ordered_json> {
  public:
   // Checks the framing (magic, version, lengths, checksum) and parses the
   // header, which must be a JSON object.
@@ -57,18 +60,12 @@ class StateReader {
   Value decode(const nlohmann::ordered_json& j, const std::string& where) const;
   // The tensor a {"tensor": {...}} reference names.
   at::Tensor tensor(const nlohmann::ordered_json& j, const std::string& where) const;
-
-  // Header access with errors naming the field.
-  const nlohmann::ordered_json& member(const nlohmann::ordered_json& object, const char* key,
-                                       const std::string& where) const;
-  std::string string_of(const nlohmann::ordered_json& object, const char* key, const std::string& where) const;
   int64_t int_of(const nlohmann::ordered_json& object, const char* key, const std::string& where) const;
-  [[noreturn]] void fail(const std::string& where, const std::string& what) const;
 
  private:
-  std::string path_;
+  ByteRange byte_range(const nlohmann::ordered_json& ref, const std::string& where) const override;
+
   std::string bytes_;
-  std::string_view data_;
   nlohmann::ordered_json header_;
 };
 

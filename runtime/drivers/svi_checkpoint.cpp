@@ -5,7 +5,8 @@
 #include <filesystem>
 
 #include "frontend/source.h"
-#include "runtime/drivers/atomic_file.h"
+#include "runtime/atomic_file.h"
+#include "runtime/crc32.h"
 #include "runtime/drivers/driver.h"
 #include "runtime/drivers/state_file.h"
 #include "runtime/errors.h"

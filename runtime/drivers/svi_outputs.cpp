@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "inference/autoguide/auto_continuous.h"
-#include "runtime/drivers/atomic_file.h"
+#include "runtime/atomic_file.h"
 #include "runtime/drivers/posterior_summary.h"
 #include "runtime/errors.h"
 #include "runtime/interrupt.h"

@@ -96,7 +96,7 @@ Message* Trace::find(const std::string& name) {
 
 void compute_site_log_prob(Message& msg) {
   if (msg.type != MessageType::kSample || msg.log_prob.defined()) return;
-  with_error_context("sample site '" + msg.name + "'", [&] {
+  with_lazy_error_context([&] { return "sample site '" + msg.name + "'"; }, [&] {
     const Distribution* d = as_distribution(msg.fn);
     KILN_ASSERT(d != nullptr && msg.value.has_value(),
                 "trace site '" + msg.name + "' without a distribution or value");

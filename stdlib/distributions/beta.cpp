@@ -2,29 +2,16 @@
 
 #include <ATen/ATen.h>
 
-#include <limits>
-
 #include "runtime/builtin_registry.h"
 #include "stdlib/arg_checks.h"
 #include "stdlib/distributions/dist_params.h"
+#include "stdlib/distributions/float_limits.h"
 #include "stdlib/distributions/gamma.h"
 #include "stdlib/tensor/torch_errors.h"
 
 namespace kiln::rt {
 
 namespace {
-
-// torch.finfo(dtype).tiny and .eps.
-double smallest_normal(at::ScalarType dtype) {
-  return AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, dtype, "Beta", [] {
-    return static_cast<double>(std::numeric_limits<scalar_t>::min());
-  });
-}
-double machine_epsilon(at::ScalarType dtype) {
-  return AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, dtype, "Beta", [] {
-    return static_cast<double>(std::numeric_limits<scalar_t>::epsilon());
-  });
-}
 
 Value builtin_beta(const CallArgs& args) {
   check_args(args, 0, 2, "concentration1,concentration0");

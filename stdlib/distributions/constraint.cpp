@@ -4,12 +4,12 @@
 
 #include <array>
 #include <cmath>
-#include <limits>
 
 #include "runtime/errors.h"
 #include "runtime/objects.h"
 #include "runtime/tensor_value.h"
 #include "stdlib/arg_checks.h"
+#include "stdlib/distributions/float_limits.h"
 #include "stdlib/tensor/tensor_print.h"
 #include "stdlib/tensor/torch_errors.h"
 
@@ -113,15 +113,6 @@ at::Tensor lower_cholesky_check(const at::Tensor& x) {
   const at::Tensor lower_triangular = all_rightmost(x.tril() == x, 2);
   const at::Tensor positive_diagonal = all_rightmost(x.diagonal(0, -2, -1) > 0, 1);
   return lower_triangular & positive_diagonal;
-}
-
-double machine_epsilon(at::ScalarType dtype) {
-  switch (dtype) {
-    case at::kDouble: return std::numeric_limits<double>::epsilon();
-    case at::kFloat: return std::numeric_limits<float>::epsilon();
-    case at::kHalf: return 9.765625e-04;  // 2^-10
-    default: return 7.8125e-03;           // bfloat16: 2^-7
-  }
 }
 
 at::Tensor corr_cholesky_check(const at::Tensor& x) {

@@ -8,15 +8,13 @@
 #include <utility>
 #include <vector>
 
-#include "frontend/diagnostics.h"
 #include "runtime/builtin_registry.h"
-#include "runtime/errors.h"
 #include "runtime/objects.h"
 #include "runtime/tensor_value.h"
-#include "runtime/value_ops.h"
 #include "stdlib/arg_checks.h"
 #include "stdlib/distributions/constraint.h"
 #include "stdlib/distributions/dist_params.h"
+#include "stdlib/namespace_object.h"
 #include "stdlib/tensor/tensor_print.h"
 #include "stdlib/tensor/torch_errors.h"
 
@@ -96,65 +94,33 @@ Value fn_independent(const CallArgs& args) {
   return independent(base, n);
 }
 
-class ConstraintsNamespace final : public Object {
- public:
-  ConstraintsNamespace() : Object(ObjKind::kNative) {
-    const auto add = [&](std::string name, Value v) {
-      make_immortal(v);
-      members_.emplace_back(std::move(name), std::move(v));
-    };
-    const auto add_fn = [&](const std::string& name, NativeFn fn) {
-      add(name, make_value(new BuiltinObject("constraints." + name, fn)));
-    };
-    add("real", constraint_of(ConstraintKind::kReal));
-    add("positive", constraint_of(ConstraintKind::kPositive));
-    add("nonnegative", constraint_of(ConstraintKind::kNonnegative));
-    add("unit_interval", constraint_of(ConstraintKind::kUnitInterval));
-    add("simplex", constraint_of(ConstraintKind::kSimplex));
-    add("lower_cholesky", constraint_of(ConstraintKind::kLowerCholesky));
-    add("corr_cholesky", constraint_of(ConstraintKind::kCorrCholesky));
-    add("positive_definite", constraint_of(ConstraintKind::kPositiveDefinite));
-    add("boolean", constraint_of(ConstraintKind::kBoolean));
-    add("nonnegative_integer", constraint_of(ConstraintKind::kNonnegativeInteger));
-    add("positive_integer", constraint_of(ConstraintKind::kPositiveInteger));
-    add("one_hot", constraint_of(ConstraintKind::kOneHot));
-    add("real_vector", independent(constraint_of(ConstraintKind::kReal), 1));
-    add_fn("greater_than", &guarded<&fn_greater_than>);
-    add_fn("greater_than_eq", &guarded<&fn_greater_than_eq>);
-    add_fn("less_than", &guarded<&fn_less_than>);
-    add_fn("interval", &guarded<&fn_interval>);
-    add_fn("half_open_interval", &guarded<&fn_half_open_interval>);
-    add_fn("integer_interval", &guarded<&fn_integer_interval>);
-    add_fn("multinomial", &guarded<&fn_multinomial>);
-    add_fn("independent", &guarded<&fn_independent>);
-  }
-
-  std::string type_name() const override { return "namespace"; }
-  std::string to_string() const override { return "<namespace constraints>"; }
-
-  Value get_attr(std::string_view attr) const override {
-    for (const auto& [name, v] : members_)
-      if (name == attr) return v;
-    std::vector<std::string> names;
-    for (const auto& member : members_) names.push_back(member.first);
-    const std::string best = closest_name(std::string(attr), names);
-    raise("constraints has no constraint '" + std::string(attr) + "'",
-          best.empty() ? "" : "did you mean '" + best + "'?");
-  }
-
-  Value call_method(std::string_view method, const CallArgs& args) override {
-    return call_value(get_attr(method), args);
-  }
-
- private:
-  std::vector<std::pair<std::string, Value>> members_;
-};
-
 }  // namespace
 
 Value constraints_namespace() {
   static const Value ns = [] {
-    Value v = make_value(new ConstraintsNamespace());
+    auto* constraints = new NamespaceObject("constraints", "constraint");
+    Value v = make_value(constraints);
+    constraints->add("real", constraint_of(ConstraintKind::kReal));
+    constraints->add("positive", constraint_of(ConstraintKind::kPositive));
+    constraints->add("nonnegative", constraint_of(ConstraintKind::kNonnegative));
+    constraints->add("unit_interval", constraint_of(ConstraintKind::kUnitInterval));
+    constraints->add("simplex", constraint_of(ConstraintKind::kSimplex));
+    constraints->add("lower_cholesky", constraint_of(ConstraintKind::kLowerCholesky));
+    constraints->add("corr_cholesky", constraint_of(ConstraintKind::kCorrCholesky));
+    constraints->add("positive_definite", constraint_of(ConstraintKind::kPositiveDefinite));
+    constraints->add("boolean", constraint_of(ConstraintKind::kBoolean));
+    constraints->add("nonnegative_integer", constraint_of(ConstraintKind::kNonnegativeInteger));
+    constraints->add("positive_integer", constraint_of(ConstraintKind::kPositiveInteger));
+    constraints->add("one_hot", constraint_of(ConstraintKind::kOneHot));
+    constraints->add("real_vector", independent(constraint_of(ConstraintKind::kReal), 1));
+    constraints->add_function("greater_than", &guarded<&fn_greater_than>);
+    constraints->add_function("greater_than_eq", &guarded<&fn_greater_than_eq>);
+    constraints->add_function("less_than", &guarded<&fn_less_than>);
+    constraints->add_function("interval", &guarded<&fn_interval>);
+    constraints->add_function("half_open_interval", &guarded<&fn_half_open_interval>);
+    constraints->add_function("integer_interval", &guarded<&fn_integer_interval>);
+    constraints->add_function("multinomial", &guarded<&fn_multinomial>);
+    constraints->add_function("independent", &guarded<&fn_independent>);
     make_immortal(v);
     return v;
   }();

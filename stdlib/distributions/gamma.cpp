@@ -2,24 +2,16 @@
 
 #include <ATen/ATen.h>
 
-#include <limits>
-
 #include "runtime/builtin_registry.h"
 #include "stdlib/arg_checks.h"
 #include "stdlib/distributions/dist_params.h"
+#include "stdlib/distributions/float_limits.h"
 #include "stdlib/random.h"
 #include "stdlib/tensor/torch_errors.h"
 
 namespace kiln::rt {
 
 namespace {
-
-// torch.finfo(dtype).tiny: the smallest positive normal number.
-double smallest_normal(at::ScalarType dtype) {
-  return AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, dtype, "Gamma", [] {
-    return static_cast<double>(std::numeric_limits<scalar_t>::min());
-  });
-}
 
 Value builtin_gamma(const CallArgs& args) {
   check_args(args, 0, 2, "concentration,rate");

@@ -3,11 +3,11 @@
 #include <ATen/ATen.h>
 
 #include <cmath>
-#include <limits>
 
 #include "runtime/builtin_registry.h"
 #include "stdlib/arg_checks.h"
 #include "stdlib/distributions/dist_params.h"
+#include "stdlib/distributions/float_limits.h"
 #include "stdlib/random.h"
 #include "stdlib/tensor/torch_errors.h"
 
@@ -17,18 +17,6 @@ namespace {
 
 // The Euler-Mascheroni constant: the mean of the standard Gumbel.
 constexpr double kEulerGamma = 0.57721566490153286060651209;
-
-// torch.finfo(dtype).tiny and .eps.
-double smallest_normal(at::ScalarType dtype) {
-  return AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, dtype, "Gumbel", [] {
-    return static_cast<double>(std::numeric_limits<scalar_t>::min());
-  });
-}
-double machine_epsilon(at::ScalarType dtype) {
-  return AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, dtype, "Gumbel", [] {
-    return static_cast<double>(std::numeric_limits<scalar_t>::epsilon());
-  });
-}
 
 Value builtin_gumbel(const CallArgs& args) {
   check_args(args, 0, 2, "loc,scale");

@@ -3,24 +3,17 @@
 #include <ATen/ATen.h>
 
 #include <cmath>
-#include <limits>
 
 #include "runtime/builtin_registry.h"
 #include "stdlib/arg_checks.h"
 #include "stdlib/distributions/dist_params.h"
+#include "stdlib/distributions/float_limits.h"
 #include "stdlib/random.h"
 #include "stdlib/tensor/torch_errors.h"
 
 namespace kiln::rt {
 
 namespace {
-
-// torch.finfo(dtype).eps.
-double machine_epsilon(at::ScalarType dtype) {
-  return AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, dtype, "Laplace", [] {
-    return static_cast<double>(std::numeric_limits<scalar_t>::epsilon());
-  });
-}
 
 Value builtin_laplace(const CallArgs& args) {
   check_args(args, 0, 2, "loc,scale");

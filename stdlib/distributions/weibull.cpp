@@ -2,11 +2,10 @@
 
 #include <ATen/ATen.h>
 
-#include <limits>
-
 #include "runtime/builtin_registry.h"
 #include "stdlib/arg_checks.h"
 #include "stdlib/distributions/dist_params.h"
+#include "stdlib/distributions/float_limits.h"
 #include "stdlib/random.h"
 #include "stdlib/tensor/torch_errors.h"
 
@@ -16,13 +15,6 @@ namespace {
 
 // The Euler-Mascheroni constant, which appears in the entropy.
 constexpr double kEulerGamma = 0.57721566490153286060651209;
-
-// torch.finfo(dtype).tiny.
-double smallest_normal(at::ScalarType dtype) {
-  return AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, dtype, "Weibull", [] {
-    return static_cast<double>(std::numeric_limits<scalar_t>::min());
-  });
-}
 
 Value builtin_weibull(const CallArgs& args) {
   check_args(args, 0, 2, "scale,concentration");

@@ -7,7 +7,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "runtime/errors.h"
+#include "runtime/file_extension.h"
 #include "runtime/interrupt.h"
 
 extern char** environ;
@@ -34,16 +34,6 @@ constexpr int kHeightPx = 500;
 // gnuplot's complaint about a script is a few lines; a runaway warning could
 // be megabytes, so what is shown is cut here.
 constexpr size_t kMaxMessageShown = 4000;
-
-std::string lower_extension(const std::string& path) {
-  const size_t dot = path.find_last_of('.');
-  const size_t slash = path.find_last_of('/');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
-  std::string extension = path.substr(dot + 1);
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return extension;
-}
 
 std::string system_error(int err) { return std::strerror(err); }
 
@@ -139,7 +129,7 @@ int run_gnuplot_process(const TempFile& script, const TempFile& errors) {
 }  // namespace
 
 PlotFormat plot_format_of(const std::string& path) {
-  const std::string extension = lower_extension(path);
+  const std::string extension = lowercase_extension(path);
   if (extension == "png") return PlotFormat::kPng;
   if (extension == "svg") return PlotFormat::kSvg;
   raise("cannot tell the image format of '" + path + "' (" +

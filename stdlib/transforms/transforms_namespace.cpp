@@ -7,14 +7,13 @@
 #include <utility>
 #include <vector>
 
-#include "frontend/diagnostics.h"
 #include "runtime/builtin_registry.h"
-#include "runtime/errors.h"
 #include "runtime/objects.h"
 #include "runtime/tensor_value.h"
 #include "runtime/value_ops.h"
 #include "stdlib/arg_checks.h"
 #include "stdlib/distributions/dist_params.h"
+#include "stdlib/namespace_object.h"
 #include "stdlib/tensor/torch_errors.h"
 #include "stdlib/transforms/transform.h"
 
@@ -74,65 +73,33 @@ Value fn_independent(const CallArgs& args) {
   return independent_transform(base, n);
 }
 
-class TransformsNamespace final : public Object {
- public:
-  TransformsNamespace() : Object(ObjKind::kNative) {
-    const auto add = [&](std::string name, Value v) {
-      make_immortal(v);
-      members_.emplace_back(std::move(name), std::move(v));
-    };
-    const auto add_fn = [&](const std::string& name, NativeFn fn) {
-      add(name, make_value(new BuiltinObject("transforms." + name, fn)));
-    };
-    add("identity", identity_transform());
-    add("exp", exp_transform());
-    add("sigmoid", sigmoid_transform());
-    add("softplus", softplus_transform());
-    add("tanh", tanh_transform());
-    add("stick_breaking", stick_breaking_transform());
-    add("lower_cholesky", lower_cholesky_transform());
-    add("corr_cholesky", corr_cholesky_transform());
-    add("positive_definite", positive_definite_transform());
-    add_fn("ExpTransform", &guarded<&fn_instance<&exp_transform>>);
-    add_fn("SigmoidTransform", &guarded<&fn_instance<&sigmoid_transform>>);
-    add_fn("SoftplusTransform", &guarded<&fn_instance<&softplus_transform>>);
-    add_fn("TanhTransform", &guarded<&fn_instance<&tanh_transform>>);
-    add_fn("StickBreakingTransform", &guarded<&fn_instance<&stick_breaking_transform>>);
-    add_fn("LowerCholeskyTransform", &guarded<&fn_instance<&lower_cholesky_transform>>);
-    add_fn("CorrCholeskyTransform", &guarded<&fn_instance<&corr_cholesky_transform>>);
-    add_fn("PositiveDefiniteTransform", &guarded<&fn_instance<&positive_definite_transform>>);
-    add_fn("AffineTransform", &guarded<&fn_affine>);
-    add_fn("PowerTransform", &guarded<&fn_power>);
-    add_fn("ComposeTransform", &guarded<&fn_compose>);
-    add_fn("IndependentTransform", &guarded<&fn_independent>);
-  }
-
-  std::string type_name() const override { return "namespace"; }
-  std::string to_string() const override { return "<namespace transforms>"; }
-
-  Value get_attr(std::string_view attr) const override {
-    for (const auto& [name, v] : members_)
-      if (name == attr) return v;
-    std::vector<std::string> names;
-    for (const auto& member : members_) names.push_back(member.first);
-    const std::string best = closest_name(std::string(attr), names);
-    raise("transforms has no transform '" + std::string(attr) + "'",
-          best.empty() ? "" : "did you mean '" + best + "'?");
-  }
-
-  Value call_method(std::string_view method, const CallArgs& args) override {
-    return call_value(get_attr(method), args);
-  }
-
- private:
-  std::vector<std::pair<std::string, Value>> members_;
-};
-
 }  // namespace
 
 Value transforms_namespace() {
   static const Value ns = [] {
-    Value v = make_value(new TransformsNamespace());
+    auto* transforms = new NamespaceObject("transforms", "transform");
+    Value v = make_value(transforms);
+    transforms->add("identity", identity_transform());
+    transforms->add("exp", exp_transform());
+    transforms->add("sigmoid", sigmoid_transform());
+    transforms->add("softplus", softplus_transform());
+    transforms->add("tanh", tanh_transform());
+    transforms->add("stick_breaking", stick_breaking_transform());
+    transforms->add("lower_cholesky", lower_cholesky_transform());
+    transforms->add("corr_cholesky", corr_cholesky_transform());
+    transforms->add("positive_definite", positive_definite_transform());
+    transforms->add_function("ExpTransform", &guarded<&fn_instance<&exp_transform>>);
+    transforms->add_function("SigmoidTransform", &guarded<&fn_instance<&sigmoid_transform>>);
+    transforms->add_function("SoftplusTransform", &guarded<&fn_instance<&softplus_transform>>);
+    transforms->add_function("TanhTransform", &guarded<&fn_instance<&tanh_transform>>);
+    transforms->add_function("StickBreakingTransform", &guarded<&fn_instance<&stick_breaking_transform>>);
+    transforms->add_function("LowerCholeskyTransform", &guarded<&fn_instance<&lower_cholesky_transform>>);
+    transforms->add_function("CorrCholeskyTransform", &guarded<&fn_instance<&corr_cholesky_transform>>);
+    transforms->add_function("PositiveDefiniteTransform", &guarded<&fn_instance<&positive_definite_transform>>);
+    transforms->add_function("AffineTransform", &guarded<&fn_affine>);
+    transforms->add_function("PowerTransform", &guarded<&fn_power>);
+    transforms->add_function("ComposeTransform", &guarded<&fn_compose>);
+    transforms->add_function("IndependentTransform", &guarded<&fn_independent>);
     make_immortal(v);
     return v;
   }();

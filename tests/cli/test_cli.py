@@ -500,6 +500,182 @@ class Svi(unittest.TestCase):
         self.assertFalse((self.dir / "fit" / "loss.csv").exists())
 
 
+STAN_SAMPLER_COLUMNS = "lp__,accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__"
+
+
+def read_stan_csv(path):
+    """(config comment lines, header, draw rows as lists of strings, whole text) of a CmdStan CSV."""
+    text = pathlib.Path(path).read_text()
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    rows = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return comments, rows[0], [row.split(",") for row in rows[1:]], text
+
+
+class Nuts(unittest.TestCase):
+    """`kiln nuts` on the models of tests/cli/data/nuts_models.ppl."""
+
+    POSTERIOR_MEAN = 15.7 / 10.01  # conjugate normal mean: sum(y) / (n + 1/100)
+    POSTERIOR_SD = 10.01 ** -0.5
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = pathlib.Path(self.tmp.name)
+        self.data = pathlib.Path(SOURCE) / "tests" / "cli" / "data"
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def nuts_args(self, *extra, model="model", samples=300, warmup=300, chains=2, data="normal_data.json",
+                  output="draws.csv"):
+        args = ["nuts", str(self.data / "nuts_models.ppl"), "--model", model, "--samples", str(samples),
+                "--warmup", str(warmup), "--chains", str(chains), "--seed", "1",
+                "--output", str(self.dir / output), *extra]
+        return args + (["--data", str(self.data / data)] if data else [])
+
+    def nuts(self, *extra, **kw):
+        return kiln(*self.nuts_args(*extra, **kw))
+
+    def summary(self, name="draws_summary.csv"):
+        with open(self.dir / name, newline="") as f:
+            return {row["name"]: row for row in csv.DictReader(f)}
+
+    def test_conjugate_posterior_csv_files_and_summary(self):
+        r = self.nuts()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        err, out = r.stderr.decode(), r.stdout.decode()
+        for chain in (1, 2):
+            comments, header, rows, text = read_stan_csv(self.dir / f"draws_{chain}.csv")
+            self.assertEqual(header, STAN_SAMPLER_COLUMNS + ",mu")
+            self.assertEqual(len(rows), 300)
+            self.assertTrue(all(len(row) == 8 for row in rows))
+            self.assertIn("# model = model", comments)
+            self.assertIn(f"# id = {chain}" + (" (Default)" if chain == 1 else ""), comments)
+            self.assertIn(["#", "seed", "=", "1"], [c.split() for c in comments])
+            self.assertIn("# Adaptation terminated", comments)
+            self.assertIn("Elapsed Time", text)
+        self.assertNotIn("the main block ran", out)
+        self.assertIn("posterior summary (2 chains of 300 draws after 300 warmup iterations)", out)
+        self.assertRegex(out, r"(?m)^\s*mu\s+-?\d")
+        for column in ("mean", "sd", "mcse", "median", "5.0%", "95.0%", "n_eff(bulk)", "n_eff(tail)", "r_hat"):
+            self.assertIn(column, out)
+        mu = self.summary()["mu"]
+        # A mean of ~600 draws with ESS at least a few hundred: its Monte
+        # Carlo error is ~0.02, so 0.1 is about 5 standard errors.
+        self.assertAlmostEqual(float(mu["mean"]), self.POSTERIOR_MEAN, delta=0.1)
+        self.assertAlmostEqual(float(mu["sd"]), self.POSTERIOR_SD, delta=0.08)
+        self.assertLess(float(mu["mcse_mean"]), 0.05)
+        self.assertLess(float(mu["r_hat"]), 1.01)
+        self.assertLess(float(mu["q5"]), float(mu["q50"]))
+        self.assertLess(float(mu["q50"]), float(mu["q95"]))
+        self.assertIn("chain 1/2: sampling 300/300", err)
+        self.assertIn("chain 2/2: sampling 300/300", err)
+        self.assertIn("seed 1", err)
+        self.assertNotIn("warning:", err)   # a conjugate normal mixes well
+
+        # Same seed, same draws.
+        again = self.nuts(output="again.csv")
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertEqual(read_stan_csv(self.dir / "again_2.csv")[2], read_stan_csv(self.dir / "draws_2.csv")[2])
+
+    def test_vector_sites_dense_metric_and_one_chain(self):
+        r = self.nuts("--dense", "--summary-csv", str(self.dir / "s" / "table.csv"), model="two_means", chains=1,
+                      samples=200, warmup=200)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # One chain: the output file itself, as MCMC(output=...) and CmdStan name it.
+        comments, header, rows, _ = read_stan_csv(self.dir / "draws.csv")
+        self.assertFalse((self.dir / "draws_1.csv").exists())
+        self.assertEqual(header, STAN_SAMPLER_COLUMNS + ",theta.1,theta.2,sigma")
+        self.assertEqual(len(rows), 200)
+        self.assertIn(["#", "metric", "=", "dense_e"], [c.split() for c in comments])
+        self.assertIn("# Elements of inverse mass matrix:", comments)
+        summary = self.summary("s/table.csv")
+        self.assertEqual(sorted(summary), ["sigma", "theta[0]", "theta[1]"])
+        self.assertGreater(float(summary["theta[0]"]["mean"]), 0.8)   # mean(y) is 1.57
+        self.assertLess(float(summary["theta[1]"]["mean"]), -0.2)     # mean(z) is -1.0
+        self.assertGreater(float(summary["sigma"]["q5"]), 0)
+        self.assertIn("theta[1]", r.stdout.decode())
+
+    def test_warnings_divergences_tree_depth_and_ess(self):
+        r = self.nuts(model="cliff", data=None, samples=200, warmup=200)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stderr.decode(),
+                         r"warning: \d+ of 400 draws after warmup were divergent \(chain 1: \d+, chain 2: \d+\); "
+                         r"increase --target-accept \(now 0\.8\) or reparameterize the model")
+        divergent = sum(int(row[5]) for chain in (1, 2) for row in read_stan_csv(self.dir / f"draws_{chain}.csv")[2])
+        self.assertIn(f"warning: {divergent} of 400 draws after warmup", r.stderr.decode())
+
+        # Depth 1 is two leapfrog steps per draw: every tree saturates, and
+        # 2 x 20 draws cannot reach 100 effective draws per chain.
+        r = self.nuts("--max-tree-depth", "1", samples=20, warmup=50)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        err = r.stderr.decode()
+        self.assertRegex(err, r"warning: \d+ of 40 draws after warmup hit the maximum tree depth 1 ")
+        self.assertIn("increase --max-tree-depth", err)
+        self.assertIn("warning: mu: too few effective draws (bulk ESS", err)
+        self.assertIn("want at least 200, 100 per chain", err)
+
+    def test_discrete_latent_is_a_runtime_error(self):
+        r = self.nuts(model="mixture")
+        self.assertEqual(r.returncode, 3, r.stderr)
+        err = r.stderr.decode()
+        self.assertIn("NUTS cannot sample the discrete site 'shifted' (Bernoulli)", err)
+        self.assertIn("Kiln has no enumeration yet", err)
+        self.assertNotIn("terminate called", err)
+        self.assertFalse((self.dir / "draws_1.csv").exists())
+
+    def expect_usage_error(self, args, *messages):
+        r = kiln(*args)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        for message in messages:
+            self.assertIn(message, r.stderr.decode())
+
+    def test_bad_options_and_inputs_are_usage_errors(self):
+        partial = self.dir / "partial.json"
+        partial.write_text('{"z": [1.0]}')
+        self.expect_usage_error(self.nuts_args(data=str(partial)), "model() needs argument 'y'",
+                                "not in " + str(partial), "its fields: z")
+        self.expect_usage_error(self.nuts_args(data=None), "model() needs argument 'y', and no --data file")
+        self.expect_usage_error(self.nuts_args("--target-accept", "1.5"),
+                                "--target-accept must lie strictly between 0 and 1, got 1.5")
+        self.expect_usage_error(self.nuts_args("--max-tree-depth", "0"), "--max-tree-depth must be from 1 to 30, got 0")
+        self.expect_usage_error(self.nuts_args(chains=0), "--chains must be at least 1, got 0")
+        self.expect_usage_error(self.nuts_args(samples=0), "--samples must be at least 1, got 0")
+        self.expect_usage_error(self.nuts_args(warmup=-1), "--warmup must be at least 0, got -1")
+        self.expect_usage_error(self.nuts_args(model="modl"), "no function 'modl' in", "did you mean 'model'?")
+        (self.dir / "taken").mkdir()
+        self.expect_usage_error(self.nuts_args(chains=1, output="taken"), "cannot write the draws to",
+                                "it is a directory")
+        self.expect_usage_error(self.nuts_args("--samples", "many"))   # CLI11's own check
+        self.assertEqual(sorted(p.name for p in self.dir.iterdir()), ["partial.json", "taken"])
+
+    def test_ctrl_c_keeps_whole_rows_and_exits_130(self):
+        proc = subprocess.Popen([KILN, *self.nuts_args(samples=100000, warmup=50, chains=2)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        first = self.dir / "draws_1.csv"
+        deadline = time.time() + 120
+        # Wait for a few draws: the runtime, with its Ctrl-C handler, is loaded by then.
+        while time.time() < deadline and proc.poll() is None:
+            lines = first.read_text().splitlines() if first.exists() else []
+            if sum(1 for line in lines if line and not line.startswith("#")) > 20:   # the header and 20 draws
+                break
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+        err = err.decode()
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn("kiln nuts: interrupted in chain 1 of 2", err)
+        _, header, rows, text = read_stan_csv(first)
+        self.assertEqual(header, STAN_SAMPLER_COLUMNS + ",mu")
+        self.assertTrue(text.endswith("\n"))
+        self.assertGreaterEqual(len(rows), 20)
+        self.assertTrue(all(len(row) == 8 and all(row) for row in rows))
+        self.assertIn(f"{first}: {len(rows)} of 100000 draws (incomplete)", err)
+        self.assertNotIn("Elapsed Time", text)
+        self.assertFalse((self.dir / "draws_2.csv").exists())
+        self.assertFalse((self.dir / "draws_summary.csv").exists())
+        self.assertEqual(out, b"")
+
+
 def main():
     global KILN, SOURCE
     parser = argparse.ArgumentParser()

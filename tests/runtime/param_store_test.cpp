@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "runtime/crc32.h"
 #include "runtime/effects.h"
 #include "runtime/param_store_file.h"
 #include "runtime_test_util.h"

@@ -1,4 +1,4 @@
-#include "runtime/drivers/atomic_file.h"
+#include "runtime/atomic_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -38,12 +38,12 @@ void sync_directory_of(const std::string& path) {
 
 }  // namespace
 
-void write_file_atomically(const std::string& path, std::string_view bytes) {
+void write_file_atomically(const std::string& path, std::string_view bytes, const AtomicWriteWording& wording) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   ::unlink(tmp.c_str());  // left by an earlier process of the same id that was killed
   // O_EXCL: never write through a file or link that is already there.
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) raise(path + ": cannot create " + tmp + ": " + std::strerror(errno));
+  if (fd < 0) raise(path + ": " + wording.cannot_create + " " + tmp + ": " + std::strerror(errno));
   int err = 0;
   if (!write_all(fd, bytes)) err = errno;
   if (err == 0 && ::fsync(fd) != 0) err = errno;
@@ -51,7 +51,7 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
   if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
   if (err != 0) {
     ::unlink(tmp.c_str());
-    raise(path + ": cannot write: " + std::strerror(err));
+    raise(path + ": " + wording.cannot_write + ": " + std::strerror(err));
   }
   sync_directory_of(path);
 }

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""NUTS efficiency: effective draws per second of sampling, beside Stan and Pyro.
+
+Two workloads, as ../shared/PEERS.md measured Stan and Pyro on this machine:
+  * eight schools, non-centered (y, sigma from ../shared/data/eight_schools.csv;
+    mu ~ Normal(0, 5), tau ~ HalfCauchy(5), theta_trans ~ Normal(0, 1));
+  * logistic regression, 1000 x 25 plus an intercept, Normal(0, 1) priors,
+    one vectorized Bernoulli(logits=X @ w + b) site in a plate. PEERS.md does
+    not record the peers' data set; this one is simulated as
+    examples/logistic_regression.ppl does (X ~ Normal(0, 1), the true
+    coefficients drawn from the prior, data seed 0).
+
+Each run is one chain (`kiln run`, OMP_NUM_THREADS=1), --warmup + --samples
+iterations, writing a CmdStan CSV. From the CSV: the sampling time (the
+"Elapsed Time ... (Sampling)" line: wall clock of the draws after warmup,
+start-up, model loading and warmup excluded) and n_leapfrog__ (one gradient
+of the potential per leapfrog step). From the program: the least bulk ESS
+over every element of every latent site (MCMC.diagnostics()), and the CPU
+and wall time of the whole mcmc.run. Reported per workload: the median over
+--repeat runs (seeds 1, 2, ...) and their range.
+
+    bench/nuts_bench.py [--kiln build/bin/kiln] [--warmup 1000] [--samples 1000]
+                        [--repeat 3] [--only eight_schools|logistic]
+"""
+import argparse
+import os
+import pathlib
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+EIGHT_SCHOOLS = """
+def model(y, sigma):
+    mu = sample("mu", Normal(0.0, 5.0))
+    tau = sample("tau", HalfCauchy(5.0))
+    with plate("schools", len(y)):
+        theta_trans = sample("theta_trans", Normal(0.0, 1.0))
+        sample("obs", Normal(mu + tau * theta_trans, sigma), obs=y)
+
+data = read_csv({data!r}, columns=["y", "sigma"])
+args = (data["y"], data["sigma"])
+"""
+
+LOGISTIC = """
+def model(X, y=None):
+    w = sample("w", Normal(zeros(X.shape[1]), 1.0).to_event(1))
+    b = sample("b", Normal(0.0, 1.0))
+    with plate("data", X.shape[0]):
+        return sample("y", Bernoulli(logits=X @ w + b), obs=y)
+
+def simulate(rows, features):
+    X = randn(rows, features)
+    prior_run = trace(model).get_trace(X)
+    return X, prior_run["y"]["value"]
+
+args = seed(simulate, 0)(1000, 25)
+"""
+
+RUNNER = """
+mcmc = MCMC(NUTS(model), num_samples={samples}, warmup_steps={warmup}, num_chains=1, seed={seed},
+            output={csv!r}, disable_progbar=True)
+cpu0, wall0 = process_time(), perf_counter()
+mcmc.run(args[0], args[1])
+cpu, wall = process_time() - cpu0, perf_counter() - wall0
+diagnostics = mcmc.diagnostics()
+least = min([float(diagnostics[site]["n_eff"].min()) for site in mcmc.get_samples()])
+print("RESULT", least, cpu, wall, mcmc.num_divergences)
+"""
+
+# ../shared/PEERS.md, measured on this machine: min-bulk-ESS per second of
+# sampling, and µs per gradient (Stan: CPU, sampler included; Pyro: per
+# leapfrog step, with torch.jit). Stan and Pyro ran 500 warmup + 1,000 draws.
+PEERS = {
+    "eight_schools": {"stan_ess_s": 14274, "pyro_ess_s": 25, "stan_us": 5, "pyro_us": 1500},
+    "logistic": {"stan_ess_s": 720, "pyro_ess_s": 72, "stan_us": 197, "pyro_us": 1580},
+}
+# Issue 5's targets: Kiln's ESS/s at least this multiple of the peer's.
+TARGETS = {
+    "eight_schools": [("Pyro", "pyro_ess_s", 5)],
+    "logistic": [("Pyro", "pyro_ess_s", 10), ("Stan", "stan_ess_s", 1)],
+}
+TITLES = {"eight_schools": "eight schools (non-centered)", "logistic": "logistic regression 1000x25"}
+
+
+def read_csv_run(path):
+    """Sampling seconds and the n_leapfrog__ total from a CmdStan CSV."""
+    sampling = None
+    leapfrogs = draws = 0
+    header = None
+    for line in pathlib.Path(path).read_text().splitlines():
+        if line.startswith("#"):
+            if m := re.search(r"([0-9.eE+-]+) seconds \(Sampling\)", line):
+                sampling = float(m.group(1))
+            continue
+        if not line.strip():
+            continue
+        cells = line.split(",")
+        if header is None:
+            header = cells
+            column = header.index("n_leapfrog__")
+            continue
+        leapfrogs += int(cells[column])
+        draws += 1
+    if sampling is None:
+        sys.exit(f"{path}: no 'Elapsed Time ... (Sampling)' line")
+    return sampling, leapfrogs, draws
+
+
+def run_once(kiln, workload, warmup, samples, seed):
+    prelude = EIGHT_SCHOOLS.format(data=str(ROOT.parent / "shared/data/eight_schools.csv")) \
+        if workload == "eight_schools" else LOGISTIC
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = str(pathlib.Path(tmp) / "draws.csv")
+        program = pathlib.Path(tmp) / f"{workload}.ppl"
+        program.write_text(prelude + RUNNER.format(samples=samples, warmup=warmup, seed=seed, csv=csv))
+        env = dict(os.environ, OMP_NUM_THREADS="1")
+        proc = subprocess.run([kiln, "run", str(program)], capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            sys.exit(f"{workload} (seed {seed}) failed with exit code {proc.returncode}:\n{proc.stderr}")
+        fields = proc.stdout.split("RESULT")[-1].split()
+        sampling, leapfrogs, draws = read_csv_run(csv)
+    least_ess, cpu, wall = float(fields[0]), float(fields[1]), float(fields[2])
+    return {
+        "seed": seed,
+        "sampling_s": sampling,
+        "min_ess": least_ess,
+        "ess_per_s": least_ess / sampling,
+        "leapfrog_per_draw": leapfrogs / draws,
+        "us_per_gradient": 1e6 * sampling / leapfrogs,
+        "gradients_per_s": leapfrogs / sampling,
+        "run_cpu_over_wall": cpu / wall,
+        "divergences": int(fields[3]),
+    }
+
+
+def median_and_range(runs, key):
+    values = [r[key] for r in runs]
+    return statistics.median(values), min(values), max(values)
+
+
+def report(workload, runs, warmup, samples):
+    peers = PEERS[workload]
+    print(f"\n### {TITLES[workload]}: 1 chain, {warmup} warmup + {samples} draws, "
+          f"{len(runs)} runs (median, range)\n")
+    print("| run | seed | sampling s | min bulk ESS | ESS/s | leapfrogs/draw | µs/gradient | "
+          "gradients/s | divergences |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for i, r in enumerate(runs):
+        print(f"| {i + 1} | {r['seed']} | {r['sampling_s']:.2f} | {r['min_ess']:.0f} | {r['ess_per_s']:.0f} | "
+              f"{r['leapfrog_per_draw']:.1f} | {r['us_per_gradient']:.0f} | {r['gradients_per_s']:.0f} | "
+              f"{r['divergences']} |")
+    ess_s, lo, hi = median_and_range(runs, "ess_per_s")
+    us, us_lo, us_hi = median_and_range(runs, "us_per_gradient")
+    print(f"\n| | min-bulk-ESS/s | µs per gradient | Kiln ESS/s ÷ peer's |")
+    print("|---|---:|---:|---:|")
+    print(f"| Kiln | {ess_s:.0f} ({lo:.0f}–{hi:.0f}) | {us:.0f} ({us_lo:.0f}–{us_hi:.0f}) | |")
+    print(f"| Stan (PEERS.md) | {peers['stan_ess_s']} | ~{peers['stan_us']} | "
+          f"{ess_s / peers['stan_ess_s']:.2f} |")
+    print(f"| Pyro (PEERS.md) | {peers['pyro_ess_s']} | ~{peers['pyro_us']} | "
+          f"{ess_s / peers['pyro_ess_s']:.2f} |")
+    print()
+    for peer, key, multiple in TARGETS[workload]:
+        goal = multiple * peers[key]
+        verdict = "met" if ess_s >= goal else "NOT met"
+        print(f"- target: ≥ {multiple}× {peer}'s ESS/s = {goal:.0f}: {verdict} "
+              f"(median {ess_s:.0f}, {ess_s / peers[key]:.1f}× {peer})")
+    cpu_wall = statistics.median([r["run_cpu_over_wall"] for r in runs])
+    print(f"- CPU time ÷ wall time of mcmc.run: {cpu_wall:.2f} (one thread: below 1 means the run "
+          "waited for the CPU, and the wall-clock figures above are that much slower)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kiln", default=str(ROOT / "build/bin/kiln"))
+    ap.add_argument("--warmup", type=int, default=1000)
+    ap.add_argument("--samples", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=3, help="runs per workload, seeds 1..N")
+    ap.add_argument("--only", choices=sorted(PEERS), help="one workload")
+    args = ap.parse_args()
+    kiln = os.path.abspath(args.kiln)
+    for workload in [args.only] if args.only else ["eight_schools", "logistic"]:
+        runs = []
+        for seed in range(1, args.repeat + 1):
+            print(f"{workload}: run {seed}/{args.repeat}", file=sys.stderr)
+            runs.append(run_once(kiln, workload, args.warmup, args.samples, seed))
+        report(workload, runs, args.warmup, args.samples)
+
+
+if __name__ == "__main__":
+    main()
