@@ -15,26 +15,9 @@ namespace kiln::rt {
 
 // Runs f; a KilnError (or a LibTorch exception, cleaned) escaping it is
 // raised again with "<context>: " in front, keeping its hint and stack --
-// unless the message already names the place: it starts with the context or
-// contains `mention` (e.g. the site's quoted name).
-template <class F>
-auto with_error_context(const std::string& context, F&& f, const std::string& mention = "")
-    -> decltype(f()) {
-  try {
-    return torch_guard(context, std::forward<F>(f));
-  } catch (const KilnError& e) {
-    const std::string what = e.what();
-    if (what.rfind(context, 0) == 0) throw;  // already says where
-    if (!mention.empty() && what.find(mention) != std::string::npos) throw;
-    KilnError wrapped(context + ": " + what, e.hint());
-    wrapped.set_stack(e.stack());
-    wrapped.loc = e.loc;
-    throw wrapped;
-  }
-}
-
-// The same, with the context made only when an error passes: hot paths
-// (every effect site, every scored site) build no strings when all is well.
+// unless the message already starts with the context. The context is made
+// only when an error passes, so hot paths (every effect site, every scored
+// site) build no strings when all is well.
 // An error that already names `site_name` (quoted) is left as it is.
 //   with_lazy_error_context([&] { return "sample site '" + name + "'"; }, f, name)
 template <class C, class F>

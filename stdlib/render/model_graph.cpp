@@ -58,7 +58,7 @@ std::vector<at::Tensor> dependency_roots(const Message& msg) {
               "render: sample site '" + msg.name + "' without a distribution or value");
   std::vector<at::Tensor> roots;
   for (const auto& [name, tensor] : d->params()) roots.push_back(tensor);
-  with_error_context("sample site '" + msg.name + "'", [&] {
+  with_lazy_error_context([&] { return "sample site '" + msg.name + "'"; }, [&] {
     const at::Tensor value = to_tensor(*msg.value, "sample site '" + msg.name + "' value").detach();
     roots.push_back(d->log_prob(value));
   });
