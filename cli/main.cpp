@@ -224,6 +224,7 @@ struct NutsCommandLine {
   int64_t samples = 1000, warmup = 1000, chains = 4, max_tree_depth = 10;
   double target_accept = 0.8;
   bool dense = false;
+  std::string chain_method = "parallel";
   CLI::Option *output_opt = nullptr, *summary_opt = nullptr;
 };
 
@@ -234,7 +235,9 @@ CLI::App* add_nuts_subcommand(CLI::App& app, NutsCommandLine& o) {
   cmd->add_option("--data", o.data, "a .json or .csv file giving the model's arguments by name");
   cmd->add_option("--samples", o.samples, "draws per chain after warmup (default 1000)");
   cmd->add_option("--warmup", o.warmup, "warmup (adaptation) iterations per chain (default 1000)");
-  cmd->add_option("--chains", o.chains, "the number of chains, run one after another (default 4)");
+  cmd->add_option("--chains", o.chains, "the number of chains (default 4)");
+  cmd->add_option("--chain-method", o.chain_method,
+                  "parallel: the chains on one thread per core (default); sequential: one after another");
   o.output_opt = cmd->add_option("--output", o.output,
                                  "the draws as CmdStan CSV: this file for one chain, else draws_1.csv, "
                                  "draws_2.csv... for --output draws.csv (default: <file stem>_nuts.csv)");
@@ -257,6 +260,7 @@ nlohmann::json nuts_options(const NutsCommandLine& o) {
   if (o.output_opt->count()) options["output"] = o.output;
   if (o.summary_opt->count()) options["summary_csv"] = o.summary_csv;
   options["dense"] = o.dense;
+  options["chain_method"] = o.chain_method;
   options["max_tree_depth"] = o.max_tree_depth;
   options["target_accept"] = o.target_accept;
   return options;

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <vector>
 
 namespace kiln {
 
@@ -15,5 +16,12 @@ inline constexpr size_t kLargeStackBytes = size_t{1} << 30;  // 1 GiB of address
 // Runs `work` to completion on a thread with `stack_bytes` of stack and
 // returns. Exceptions thrown by `work` are rethrown in the caller.
 void run_with_large_stack(const std::function<void()>& work, size_t stack_bytes = kLargeStackBytes);
+
+// Runs every job at once, each on its own thread with `stack_bytes` of
+// stack, and returns when all have finished. If jobs throw, the exception
+// of the lowest-numbered one is rethrown in the caller. A job whose thread
+// cannot be created runs on the calling thread after the others started.
+void run_in_parallel_with_large_stacks(const std::vector<std::function<void()>>& jobs,
+                                       size_t stack_bytes = kLargeStackBytes);
 
 }  // namespace kiln

@@ -115,6 +115,17 @@ void Interpreter::sync_with_program() {
   module_started_.resize(program_.modules.size(), false);
 }
 
+std::unique_ptr<Interpreter> Interpreter::fork() {
+  sync_with_program();
+  for (const Value& c : constants_) make_immortal(c);
+  for (const Value& g : globals_) make_immortal(g);
+  auto copy = std::make_unique<Interpreter>(program_);
+  copy->constants_ = constants_;
+  copy->globals_ = globals_;
+  copy->module_started_ = module_started_;
+  return copy;
+}
+
 void Interpreter::run_module(uint32_t index) {
   CurrentInterpreter current(this);
   sync_with_program();

@@ -9,6 +9,7 @@
 // than kMaxCallDepth is a KilnError, not a crash.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,13 @@ class Interpreter {
   void sync_with_program();
   // The value of global slot `index` (unbound if never assigned).
   const Value& global(uint32_t index) const { return globals_.at(index); }
+
+  // An interpreter for another thread (MCMC's parallel chains): the same
+  // program with this one's constants and globals, which are made immortal
+  // first (runtime/value.h) so both threads may read them. Call it on the
+  // thread that owns this interpreter, before the other threads start;
+  // globals the fork assigns stay the fork's own.
+  std::unique_ptr<Interpreter> fork();
 
  private:
   friend Value call_value(const Value& fn, const CallArgs& args);

@@ -203,6 +203,7 @@ void make_immortal(const Value& root) {
         work.push_back(static_cast<BoundMethodObject*>(o)->self);
         break;
       default:
+        o->append_members(work);
         break;
     }
   }

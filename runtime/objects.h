@@ -159,8 +159,9 @@ Value make_tuple(std::vector<Value> items);
 Value make_dict();
 
 // Makes `v` and everything reachable from it (container items, closure
-// captures and defaults, cell contents) immortal, so several threads may
-// read them (value.h). Tensors' storage is LibTorch's and is shared safely.
+// captures and defaults, cell contents, the members native objects report
+// through Object::append_members) immortal, so several threads may read
+// them (value.h). Tensors' storage is LibTorch's and is shared safely.
 void make_immortal(const Value& v);
 
 // ---- inspection helpers

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace kiln::rt {
 
@@ -69,6 +70,12 @@ class Object {
   virtual Value call_method(std::string_view name, const CallArgs& args);
   // Calling the object itself (a native callable); default raises.
   virtual Value call(const CallArgs& args);
+  // Appends every Value this native object holds (a wrapped model, a base
+  // distribution, captured handler data) to `out`, so make_immortal
+  // (objects.h) can reach them. Containers and closures are walked by
+  // make_immortal itself; a native kind that keeps Values must override
+  // this, or sharing it between threads races on their reference counts.
+  virtual void append_members(std::vector<Value>& out) const { (void)out; }
 
  private:
   int32_t refs_ = 0;  // < 0: immortal

@@ -54,6 +54,10 @@ class InitStrategy final : public Object {
   std::string type_name() const override { return "init strategy"; }
   std::string to_string() const override;
   Value get_attr(std::string_view attr) const override;
+  void append_members(std::vector<Value>& out) const override {
+    out.push_back(values_);
+    out.push_back(fallback_);
+  }
 
  private:
   at::Tensor median_of_draws(const Message& site) const;

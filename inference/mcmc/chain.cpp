@@ -23,8 +23,9 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-void stop_if_interrupted() {
+void stop_if_asked(const ChainSettings& settings) {
   if (g_interrupt_requested.load(std::memory_order_relaxed)) raise_interrupted();
+  if (settings.cancel != nullptr && settings.cancel->load(std::memory_order_relaxed)) throw ChainCancelled{};
 }
 
 StanDrawStats stan_stats(const DrawStats& d) {
@@ -103,14 +104,14 @@ ChainResult run_chain(const McmcKernel& kernel, const Potential& potential, cons
   sampler->start(z0);
   std::unique_ptr<StanCsvWriter> csv = open_csv(kernel, potential, settings);
   ChainProgress progress(settings.chain, settings.num_chains, settings.num_warmup, settings.num_samples,
-                         settings.progress);
+                         settings.progress, settings.board);
   ChainResult r;
 
   const Clock::time_point warmup_start = Clock::now();
   int64_t divergences = 0;
   sampler->begin_warmup(settings.num_warmup);
   for (int64_t i = 0; i < settings.num_warmup; ++i) {
-    stop_if_interrupted();
+    stop_if_asked(settings);
     divergences += sampler->warmup_transition().divergent ? 1 : 0;
     progress.update(true, i + 1, sampler->step_size(), divergences);
   }
@@ -126,7 +127,7 @@ ChainResult run_chain(const McmcKernel& kernel, const Potential& potential, cons
   r.stats.reserve(static_cast<size_t>(settings.num_samples));
   divergences = 0;
   for (int64_t i = 0; i < settings.num_samples; ++i) {
-    stop_if_interrupted();
+    stop_if_asked(settings);
     const DrawStats d = sampler->transition();
     double* row = r.values.data() + i * width;
     potential.constrain(sampler->position(), row);

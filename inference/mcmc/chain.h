@@ -9,9 +9,12 @@
 //   r.values[i * potential.value_dim() + k]   // element k of draw i, constrained
 //
 // Runs on the calling thread, which must have an interpreter installed if
-// the model is .ppl code. Ctrl-C stops it between iterations (Interrupted).
+// the model is .ppl code (chains on other threads each have a fork of it,
+// Interpreter::fork). Ctrl-C stops it between iterations (Interrupted), as
+// does the settings' `cancel` flag (ChainCancelled: another chain failed).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,6 +26,10 @@ namespace kiln::rt {
 
 class McmcKernel;
 class Potential;
+class ProgressBoard;
+
+// Thrown by run_chain when its cancel flag is set.
+struct ChainCancelled {};
 
 struct ChainSettings {
   int64_t chain = 0;  // 0-based
@@ -34,6 +41,8 @@ struct ChainSettings {
   bool progress = true;
   std::string csv_path;    // "" for no CSV
   std::string model_name;  // for the CSV's config block
+  ProgressBoard* board = nullptr;             // the shared line of parallel chains
+  const std::atomic<bool>* cancel = nullptr;  // set: stop between iterations
 };
 
 struct ChainResult {

@@ -68,6 +68,10 @@ class McmcKernel final : public Object {
   std::string type_name() const override { return name(); }
   std::string to_string() const override;
   Value get_attr(std::string_view attr) const override;
+  void append_members(std::vector<Value>& out) const override {
+    out.push_back(model_);
+    out.push_back(options_.init_strategy);
+  }
 
  private:
   KernelKind kind_;

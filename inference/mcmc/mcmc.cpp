@@ -2,9 +2,11 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
+#include "inference/mcmc/chain_runner.h"
 #include "inference/mcmc/diagnostics.h"
 #include "inference/mcmc/kernel.h"
 #include "inference/mcmc/potential.h"
@@ -87,6 +89,9 @@ Mcmc::Mcmc(Value kernel, McmcOptions options)
     raise("MCMC(): warmup_steps must be non-negative, got " + std::to_string(*options_.warmup_steps));
   if (options_.num_chains < 1)
     raise("MCMC(): num_chains must be at least 1, got " + std::to_string(options_.num_chains));
+  if (options_.chain_method != "parallel" && options_.chain_method != "sequential")
+    raise("MCMC(): chain_method must be \"parallel\" or \"sequential\", got \"" + options_.chain_method + "\"",
+          "\"parallel\" runs the chains on threads, \"sequential\" one after another");
   if (!options_.initial_params.is_none() && !options_.initial_params.is(ObjKind::kDict))
     raise_arg_type("MCMC", "initial_params", "a dict of site name -> constrained value",
                    options_.initial_params);
@@ -117,7 +122,7 @@ void Mcmc::run(const CallArgs& args) {
                     : static_cast<uint64_t>(
                           at::randint(0, kSeedRange, {}, global_generator(), at::TensorOptions().dtype(at::kLong))
                               .item<int64_t>());
-  std::vector<ChainResult> results;
+  std::vector<ChainSettings> settings;
   for (int64_t c = 0; c < options_.num_chains; ++c) {
     ChainSettings s;
     s.chain = c;
@@ -129,9 +134,9 @@ void Mcmc::run(const CallArgs& args) {
     s.progress = !options_.disable_progbar;
     s.csv_path = chain_output_path(c);
     s.model_name = model_name(kernel_->model());
-    results.push_back(run_chain(*kernel_, potential, s));
+    settings.push_back(std::move(s));
   }
-  chains_ = std::move(results);
+  chains_ = run_chains(kernel_value_, args, std::move(settings), potential, options_.chain_method == "parallel");
   report_problems();
 }
 

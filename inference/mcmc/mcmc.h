@@ -18,9 +18,16 @@
 //
 // Chains are independent: chain i draws from its own generator, seeded from
 // (seed, i) (chain.h; seed=None: a seed drawn from the global generator, so
-// `kiln run --seed N` fixes the run). They run one after another on the calling
-// thread: the interpreter's globals and reference counts cannot be shared
-// between threads yet (see inference/mcmc/README.md).
+// `kiln run --seed N` fixes the run), and builds its own Potential, so its
+// draws are the same whether chains run in parallel or one after another.
+// chain_method="parallel" (the default, as NumPyro's) runs them on
+// min(num_chains, cores) threads, each with a fork of the interpreter
+// (Interpreter::fork: the program's globals, the model, its arguments and
+// the kernel become immortal and shared read-only); "sequential" runs them
+// on the calling thread. Inside handlers of the caller (a `with` block
+// around mcmc.run) the chains run sequentially, so those handlers see them.
+// If one chain fails, the others stop at their next iteration and its
+// error is raised; Ctrl-C stops all of them.
 //
 // Progress goes to standard error (progress.h) unless disable_progbar=True.
 // After the run, divergent transitions and draws that hit the maximum tree
@@ -53,6 +60,7 @@ struct McmcOptions {
   std::optional<uint64_t> seed;         // None: drawn from the global generator
   bool disable_progbar = false;
   std::string output;                   // "" for no CSV
+  std::string chain_method = "parallel";  // or "sequential"
 };
 
 class Mcmc final : public Object {

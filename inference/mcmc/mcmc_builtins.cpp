@@ -58,7 +58,7 @@ Value builtin_nuts(const CallArgs& args) {
 }
 
 Value builtin_mcmc(const CallArgs& args) {
-  check_args(args, 0, 2, "kernel,num_samples,warmup_steps,num_chains,initial_params,seed,disable_progbar,output");
+  check_args(args, 0, 2, "kernel,num_samples,warmup_steps,num_chains,initial_params,seed,disable_progbar,output,chain_method");
   McmcOptions o;
   o.num_samples = int_arg(required_arg(args, 1, "num_samples"), args.callee, "num_samples");
   if (const Value* v = given(args, "warmup_steps")) o.warmup_steps = int_arg(*v, args.callee, "warmup_steps");
@@ -71,6 +71,7 @@ Value builtin_mcmc(const CallArgs& args) {
   }
   o.disable_progbar = bool_kw(args, "disable_progbar", false);
   if (const Value* v = given(args, "output")) o.output = str_arg(*v, args.callee, "output");
+  if (const Value* v = given(args, "chain_method")) o.chain_method = str_arg(*v, args.callee, "chain_method");
   return make_value(new Mcmc(required_arg(args, 0, "kernel"), std::move(o)));
 }
 

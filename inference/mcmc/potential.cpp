@@ -40,17 +40,6 @@ int64_t numel(const std::vector<int64_t>& shape) {
 
 bool is_latent(const Message& m) { return m.type == MessageType::kSample && !m.is_observed; }
 
-// Validation off for the scope (see potential.h for why), restored after.
-class ValidationOff {
- public:
-  ValidationOff() : previous_(validation_enabled()) { set_validation_enabled(false); }
-  ~ValidationOff() { set_validation_enabled(previous_); }
-  ValidationOff(const ValidationOff&) = delete;
-  ValidationOff& operator=(const ValidationOff&) = delete;
-
- private:
-  bool previous_;
-};
 
 // Supplies every latent site's value, as substitute() does, and checks that
 // the run has exactly the prototype's latent sites.
@@ -207,7 +196,8 @@ at::Tensor Potential::log_density(const at::Tensor& zt, at::Tensor& grad) const 
 double Potential::evaluate(const std::vector<double>& z, std::vector<double>& grad) const {
   return torch_guard(who_, [&]() -> double {
     at::AutoGradMode grad_on(true);
-    ValidationOff validation_off;
+    // Off on this thread only (see potential.h for why): other chains may be running.
+    const ValidationOverride validation_off(false);
     const at::Tensor zt = view_of(z).clone().requires_grad_(true);
     at::Tensor g;
     const double u = -log_density(zt, g).item<double>();
@@ -230,7 +220,8 @@ double Potential::evaluate(const std::vector<double>& z, std::vector<double>& gr
 at::Tensor Potential::raw_gradient(const std::vector<double>& z) const {
   return torch_guard(who_, [&] {
     at::AutoGradMode grad_on(true);
-    ValidationOff validation_off;
+    // Off on this thread only (see potential.h for why): other chains may be running.
+    const ValidationOverride validation_off(false);
     const at::Tensor zt = view_of(z).clone().requires_grad_(true);
     at::Tensor g;
     log_density(zt, g);
@@ -241,7 +232,8 @@ at::Tensor Potential::raw_gradient(const std::vector<double>& z) const {
 Value Potential::trace_at(const std::vector<double>& z, std::vector<at::Tensor>& log_jacobians) const {
   return torch_guard(who_, [&] {
     at::NoGradGuard no_grad;
-    ValidationOff validation_off;
+    // Off on this thread only (see potential.h for why): other chains may be running.
+    const ValidationOverride validation_off(false);
     at::Tensor log_jacobian;
     log_jacobians.clear();
     return run_at(view_of(z), log_jacobian, &log_jacobians);

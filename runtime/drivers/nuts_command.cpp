@@ -6,10 +6,10 @@
 // goes to standard output and to the summary CSV, then the warnings a Stan
 // user expects (divergences, tree depth, R-hat, ESS) to standard error.
 //
-// The chains are run here with run_chain (chain.h) rather than through the
-// MCMC value (mcmc.h), which serves the .ppl API: its warnings name that
-// API's keywords (target_accept_prob) and come before any summary, and it
-// cannot say which chain Ctrl-C stopped. The work per chain is the same.
+// The chains are run here with run_chains (chain_runner.h) rather than
+// through the MCMC value (mcmc.h), which serves the .ppl API: its warnings
+// name that API's keywords (target_accept_prob) and come before any
+// summary. The work per chain is the same, in parallel by default.
 #include <ATen/ATen.h>
 
 #include <fstream>
@@ -17,6 +17,7 @@
 
 #include "cli/exit_codes.h"
 #include "inference/mcmc/chain.h"
+#include "inference/mcmc/chain_runner.h"
 #include "inference/mcmc/kernel.h"
 #include "inference/mcmc/potential.h"
 #include "runtime/atomic_file.h"
@@ -63,17 +64,16 @@ std::string file_list(const NutsSettings& s) {
   return s.chain_csv_path(0) + " ... " + s.chain_csv_path(s.chains - 1);
 }
 
-// After Ctrl-C in chain `stopped` (0-based): the draws written so far stay
-// in their files, whose lines are all complete (each is flushed whole).
-int report_interrupted(const NutsSettings& s, int64_t stopped) {
-  std::cerr << "kiln nuts: interrupted in chain " << stopped + 1 << " of " << s.chains
-            << "; the draws made so far are kept:\n";
-  for (int64_t c = 0; c <= stopped; ++c) {
+// After Ctrl-C: the draws written so far stay in their files, whose lines
+// are all complete (each is flushed whole).
+int report_interrupted(const NutsSettings& s) {
+  std::cerr << "kiln nuts: interrupted; the draws made so far are kept:\n";
+  for (int64_t c = 0; c < s.chains; ++c) {
     const std::string path = s.chain_csv_path(c);
     const int64_t rows = count_draw_rows(path);
     std::cerr << "  " << path << ": ";
     if (rows < 0) {
-      std::cerr << "not written (stopped while looking for the initial point)\n";
+      std::cerr << "not written (the chain had not started sampling)\n";
     } else {
       std::cerr << rows << " of " << s.samples << " draws" << (rows == s.samples ? "" : " (incomplete)") << "\n";
     }
@@ -128,18 +128,18 @@ int sample(const DriveRequest& request, const LoadedProgram& program) {
             << s.warmup << " warmup + " << s.samples << " draws), " << kernel.metric_name() << " metric, seed " << seed
             << "; draws to " << file_list(s) << "\n";
 
+  std::vector<ChainSettings> settings;
+  for (int64_t c = 0; c < s.chains; ++c) settings.push_back(chain_settings(s, c, seed));
   std::vector<ChainResult> chains;
   const size_t handler_depth = handler_stack_depth();
-  for (int64_t c = 0; c < s.chains; ++c) {
-    try {
-      chains.push_back(
-          torch_guard("kiln nuts", [&] { return run_chain(kernel, potential, chain_settings(s, c, seed)); }));
-    } catch (const Interrupted&) {
-      // Ctrl-C between iterations or inside the model: the chain's CSV
-      // holds every draw finished before it.
-      unwind_handler_stack(handler_depth);
-      return report_interrupted(s, c);
-    }
+  try {
+    chains = torch_guard("kiln nuts",
+                         [&] { return run_chains(kernel_value, args.view(), std::move(settings), potential, s.parallel); });
+  } catch (const Interrupted&) {
+    // Ctrl-C between iterations or inside the model: each chain's CSV
+    // holds every draw finished before it.
+    unwind_handler_stack(handler_depth);
+    return report_interrupted(s);
   }
   report(potential, chains, s);
   return kExitOk;

@@ -78,6 +78,11 @@ NutsSettings NutsSettings::from_request(const DriveRequest& request) {
     throw UsageError("--target-accept must lie strictly between 0 and 1, got " + format_number(s.target_accept),
                      "values from 0.8 (the default) to 0.99 trade speed for fewer divergences");
   s.dense = o.flag("dense");
+  const std::string chain_method = o.string("chain_method", "parallel");
+  if (chain_method != "parallel" && chain_method != "sequential")
+    throw UsageError("--chain-method must be parallel or sequential, got '" + chain_method + "'",
+                     "parallel runs the chains on one thread per core, sequential one after another");
+  s.parallel = chain_method == "parallel";
   s.output = o.string("output", std::filesystem::path(request.path).stem().string() + "_nuts.csv");
   if (s.output.empty()) throw UsageError("--output must not be empty");
   s.summary_csv = o.string("summary_csv", insert_before_extension(s.output, "_summary"));

@@ -27,12 +27,14 @@ struct NutsSettings {
   int64_t max_tree_depth = 10;  // Stan's and Pyro's default
   double target_accept = 0.8;   // Stan's adapt_delta, Pyro's target_accept_prob
   bool dense = false;           // a dense mass matrix (Pyro's full_mass, Stan's dense_e)
+  bool parallel = true;         // chains on threads (--chain-method parallel) or one after another
   std::string output;           // default: "<file stem>_nuts.csv"
   std::string summary_csv;      // default: the output with "_summary" before its extension
 
   // From the options the CLI sent: the strings "model", "data", "output",
   // "summary_csv"; the ints "samples", "warmup", "chains",
-  // "max_tree_depth"; the number "target_accept"; the bool "dense".
+  // "max_tree_depth"; the number "target_accept"; the bool "dense"; the
+  // string "chain_method" ("parallel" or "sequential").
   static NutsSettings from_request(const DriveRequest& request);
 
   // The CmdStan CSV of chain `chain` (0-based), named as MCMC(output=...)

@@ -4,6 +4,8 @@
 // a fresh messenger per call, with Pyro's signatures: the model first
 // (optional, for `with` use), then the handler's own arguments.
 #include <memory>
+#include <type_traits>
+#include <vector>
 
 #include "runtime/builtin_registry.h"
 #include "runtime/callable.h"
@@ -48,14 +50,25 @@ const Value& handler_arg(const CallArgs& args, size_t i, std::string_view name) 
   return *v;
 }
 
+template <class A>
+void collect_value(std::vector<Value>& out, const A& arg) {
+  if constexpr (std::is_same_v<A, Value>) out.push_back(arg);
+  if constexpr (std::is_same_v<A, BlockOptions>) {
+    out.push_back(arg.hide_fn);
+    out.push_back(arg.expose_fn);
+  }
+}
+
 template <class M, class... A>
 Value handler(std::string_view name, const Value& fn, A... messenger_args) {
   // Construct one messenger now so argument errors surface at the call
   // that made the handler, not at its first use.
   M check(messenger_args...);
-  return make_value(new HandlerObject(std::string(name), fn, [=]() -> std::unique_ptr<Messenger> {
-    return std::make_unique<M>(messenger_args...);
-  }));
+  std::vector<Value> captured;
+  (collect_value(captured, messenger_args), ...);
+  return make_value(new HandlerObject(
+      std::string(name), fn, [=]() -> std::unique_ptr<Messenger> { return std::make_unique<M>(messenger_args...); },
+      std::move(captured)));
 }
 
 Value builtin_trace(const CallArgs& args) {

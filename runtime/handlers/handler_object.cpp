@@ -20,8 +20,17 @@ bool on_stack(const Messenger* m) {
 
 }  // namespace
 
-HandlerObject::HandlerObject(std::string name, Value fn, MessengerFactory make)
-    : Object(ObjKind::kNative), name_(std::move(name)), fn_(std::move(fn)), make_(std::move(make)) {}
+HandlerObject::HandlerObject(std::string name, Value fn, MessengerFactory make, std::vector<Value> captured)
+    : Object(ObjKind::kNative),
+      name_(std::move(name)),
+      fn_(std::move(fn)),
+      make_(std::move(make)),
+      captured_(std::move(captured)) {}
+
+void HandlerObject::append_members(std::vector<Value>& out) const {
+  out.push_back(fn_);
+  out.insert(out.end(), captured_.begin(), captured_.end());
+}
 
 std::string HandlerObject::to_string() const {
   return "<" + name_ + " handler" + (fn_.is_none() ? "" : " of " + to_str(fn_)) + ">";
@@ -29,7 +38,7 @@ std::string HandlerObject::to_string() const {
 
 bool HandlerObject::is_trace() const { return name_ == "trace"; }
 
-Value HandlerObject::run(const CallArgs& args) {
+Value HandlerObject::run(const CallArgs& args, Value* trace_out) {
   if (fn_.is_none())
     raise(name_ + "() was given no model, so it can only be used in a with statement",
           "wrap a model: " + name_ + "(model, ...)(args), or write `with " + name_ + "(...):`");
@@ -43,6 +52,8 @@ Value HandlerObject::run(const CallArgs& args) {
     tm->trace().return_value = result;
     std::vector<Value> positional(args.pos, args.pos + args.npos);
     tm->trace().args = make_tuple(std::move(positional));
+    if (trace_out != nullptr) *trace_out = tm->trace_value();
+    std::lock_guard<std::mutex> lock(last_trace_mutex_);
     last_trace_ = tm->trace_value();
   }
   return result;
@@ -53,6 +64,7 @@ Value HandlerObject::call(const CallArgs& args) { return run(args); }
 Value HandlerObject::get_attr(std::string_view attr) const {
   if (attr == "fn") return fn_;
   if (is_trace() && attr == "trace") {
+    std::lock_guard<std::mutex> lock(last_trace_mutex_);
     if (last_trace_.is_none())
       raise("trace handler has no trace yet", "call it first, or use .get_trace(args...)");
     return last_trace_;
@@ -65,8 +77,9 @@ Value HandlerObject::get_attr(std::string_view attr) const {
 
 Value HandlerObject::call_method(std::string_view method, const CallArgs& args) {
   if (is_trace() && method == "get_trace") {
-    run(args);
-    return last_trace_;
+    Value trace;
+    run(args, &trace);
+    return trace;
   }
   if (method == "__enter__") {
     // A block left by an error was unwound without __exit__.
@@ -79,7 +92,10 @@ Value HandlerObject::call_method(std::string_view method, const CallArgs& args) 
   if (method == "__exit__") {
     if (!active_) return Value();
     if (on_stack(active_.get())) pop_messenger(*active_);
-    if (auto* tm = dynamic_cast<TraceMessenger*>(active_.get())) last_trace_ = tm->trace_value();
+    if (auto* tm = dynamic_cast<TraceMessenger*>(active_.get())) {
+      std::lock_guard<std::mutex> lock(last_trace_mutex_);
+      last_trace_ = tm->trace_value();
+    }
     active_.reset();
     return Value();
   }

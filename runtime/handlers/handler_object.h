@@ -12,7 +12,9 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "runtime/handlers/messenger.h"
 #include "runtime/value.h"
@@ -24,8 +26,10 @@ using MessengerFactory = std::function<std::unique_ptr<Messenger>()>;
 class HandlerObject final : public Object {
  public:
   // `name` is the handler's ("condition"), `fn` the model or None, `make`
-  // builds the messenger for one call or `with` block.
-  HandlerObject(std::string name, Value fn, MessengerFactory make);
+  // builds the messenger for one call or `with` block; `captured` lists the
+  // Values `make` holds (the data of condition(model, data)), so that
+  // make_immortal reaches them.
+  HandlerObject(std::string name, Value fn, MessengerFactory make, std::vector<Value> captured = {});
 
   // Object: callable; attributes .fn and, for trace handlers, .trace (the
   // trace of the last call or `with` block) and the method
@@ -35,16 +39,21 @@ class HandlerObject final : public Object {
   std::string to_string() const override;
   Value call(const CallArgs& args) override;
   Value get_attr(std::string_view attr) const override;
+  void append_members(std::vector<Value>& out) const override;
   Value call_method(std::string_view method, const CallArgs& args) override;
 
  private:
   bool is_trace() const;
-  Value run(const CallArgs& args);
+  // A trace handler also hands its trace to `trace_out`.
+  Value run(const CallArgs& args, Value* trace_out = nullptr);
 
   std::string name_;
   Value fn_;
   MessengerFactory make_;
+  std::vector<Value> captured_;
   std::unique_ptr<Messenger> active_;  // the messenger of the open `with` block
+  // Chains of MCMC may call one shared handler from several threads.
+  mutable std::mutex last_trace_mutex_;
   Value last_trace_;
 };
 

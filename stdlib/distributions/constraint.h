@@ -90,6 +90,7 @@ class Constraint final : public Object {
   std::string type_name() const override { return "constraint"; }
   std::string to_string() const override { return "constraints." + name(); }
   Value get_attr(std::string_view attr) const override;
+  void append_members(std::vector<Value>& out) const override { out.push_back(base_); }
   Value call_method(std::string_view method, const CallArgs& args) override;
 
  private:

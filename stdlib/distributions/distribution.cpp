@@ -19,6 +19,8 @@ namespace kiln::rt {
 namespace {
 
 std::atomic<bool> g_validation{true};
+// -1: follow g_validation; 0 or 1: this thread's ValidationOverride.
+thread_local int t_validation_override = -1;
 
 Value shape_value(const std::vector<int64_t>& shape) {
   std::vector<Value> dims(shape.begin(), shape.end());
@@ -46,8 +48,15 @@ std::vector<int64_t> sample_shape_arg(const CallArgs& args) {
 
 }  // namespace
 
-bool validation_enabled() { return g_validation.load(std::memory_order_relaxed); }
+bool validation_enabled() {
+  return t_validation_override >= 0 ? t_validation_override != 0 : g_validation.load(std::memory_order_relaxed);
+}
 void set_validation_enabled(bool on) { g_validation.store(on, std::memory_order_relaxed); }
+
+ValidationOverride::ValidationOverride(bool on) : previous_(t_validation_override) {
+  t_validation_override = on ? 1 : 0;
+}
+ValidationOverride::~ValidationOverride() { t_validation_override = previous_; }
 
 Distribution::Distribution(std::vector<int64_t> batch_shape, std::vector<int64_t> event_shape,
                            c10::ScalarType dtype)

@@ -29,8 +29,23 @@
 namespace kiln::rt {
 
 // Pyro's pyro.enable_validation(): process-wide, on by default.
+// validation_enabled() is this thread's setting: the process-wide one
+// unless a ValidationOverride is in scope on the thread.
 bool validation_enabled();
 void set_validation_enabled(bool on);
+
+// Validation on or off on the calling thread only, for the scope's
+// lifetime (MCMC's potential evaluates with it off while other chains run).
+class ValidationOverride {
+ public:
+  explicit ValidationOverride(bool on);
+  ~ValidationOverride();
+  ValidationOverride(const ValidationOverride&) = delete;
+  ValidationOverride& operator=(const ValidationOverride&) = delete;
+
+ private:
+  int previous_;
+};
 
 class Distribution : public Object {
  public:

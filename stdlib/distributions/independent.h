@@ -42,6 +42,7 @@ class Independent final : public Distribution {
   // and .reinterpreted_batch_ndims besides the base's.
   std::string to_string() const override;
   Value get_attr(std::string_view attr) const override;
+  void append_members(std::vector<Value>& out) const override { out.push_back(base_); }
 
  protected:
   at::Tensor log_prob_impl(const at::Tensor& value) const override;

@@ -38,6 +38,7 @@ class MaskedDistribution final : public Distribution {
   // attribute .base_dist besides the base's (.mask stays the method).
   std::string to_string() const override;
   Value get_attr(std::string_view attr) const override;
+  void append_members(std::vector<Value>& out) const override { out.push_back(base_); }
 
  protected:
   at::Tensor log_prob_impl(const at::Tensor& value) const override;

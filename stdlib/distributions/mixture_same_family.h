@@ -41,6 +41,10 @@ class MixtureSameFamily final : public Distribution {
   // .mixture_distribution and .component_distribution besides the base's.
   std::string to_string() const override;
   Value get_attr(std::string_view attr) const override;
+  void append_members(std::vector<Value>& out) const override {
+    out.push_back(mixing_);
+    out.push_back(components_);
+  }
 
  protected:
   at::Tensor log_prob_impl(const at::Tensor& value) const override;

@@ -52,6 +52,10 @@ class TransformedDistribution final : public Distribution {
   // attributes .base_dist and .transforms (a list) besides the base's.
   std::string to_string() const override;
   Value get_attr(std::string_view attr) const override;
+  void append_members(std::vector<Value>& out) const override {
+    out.push_back(base_);
+    out.insert(out.end(), transforms_.begin(), transforms_.end());
+  }
 
  protected:
   at::Tensor log_prob_impl(const at::Tensor& value) const override;

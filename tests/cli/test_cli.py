@@ -572,10 +572,13 @@ class Nuts(unittest.TestCase):
         self.assertIn("seed 1", err)
         self.assertNotIn("warning:", err)   # a conjugate normal mixes well
 
-        # Same seed, same draws.
-        again = self.nuts(output="again.csv")
+        # Same seed, same draws, whether the chains run in parallel (the
+        # default) or one after another.
+        again = self.nuts("--chain-method", "sequential", output="again.csv")
         self.assertEqual(again.returncode, 0, again.stderr)
-        self.assertEqual(read_stan_csv(self.dir / "again_2.csv")[2], read_stan_csv(self.dir / "draws_2.csv")[2])
+        for chain in (1, 2):
+            self.assertEqual(read_stan_csv(self.dir / f"again_{chain}.csv")[2],
+                             read_stan_csv(self.dir / f"draws_{chain}.csv")[2])
 
     def test_vector_sites_dense_metric_and_one_chain(self):
         r = self.nuts("--dense", "--summary-csv", str(self.dir / "s" / "table.csv"), model="two_means", chains=1,
@@ -646,6 +649,8 @@ class Nuts(unittest.TestCase):
         self.expect_usage_error(self.nuts_args(chains=1, output="taken"), "cannot write the draws to",
                                 "it is a directory")
         self.expect_usage_error(self.nuts_args("--samples", "many"))   # CLI11's own check
+        self.expect_usage_error(self.nuts_args("--chain-method", "vectorized"),
+                                "--chain-method must be parallel or sequential, got 'vectorized'")
         self.assertEqual(sorted(p.name for p in self.dir.iterdir()), ["partial.json", "taken"])
 
     def test_ctrl_c_keeps_whole_rows_and_exits_130(self):
@@ -663,15 +668,16 @@ class Nuts(unittest.TestCase):
         out, err = proc.communicate(timeout=120)
         err = err.decode()
         self.assertEqual(proc.returncode, 130, err)
-        self.assertIn("kiln nuts: interrupted in chain 1 of 2", err)
-        _, header, rows, text = read_stan_csv(first)
-        self.assertEqual(header, STAN_SAMPLER_COLUMNS + ",mu")
-        self.assertTrue(text.endswith("\n"))
-        self.assertGreaterEqual(len(rows), 20)
-        self.assertTrue(all(len(row) == 8 and all(row) for row in rows))
-        self.assertIn(f"{first}: {len(rows)} of 100000 draws (incomplete)", err)
-        self.assertNotIn("Elapsed Time", text)
-        self.assertFalse((self.dir / "draws_2.csv").exists())
+        self.assertIn("kiln nuts: interrupted; the draws made so far are kept:", err)
+        # The chains ran in parallel: both files hold whole rows only.
+        for path in (first, self.dir / "draws_2.csv"):
+            _, header, rows, text = read_stan_csv(path)
+            self.assertEqual(header, STAN_SAMPLER_COLUMNS + ",mu")
+            self.assertTrue(text.endswith("\n"))
+            self.assertTrue(all(len(row) == 8 and all(row) for row in rows))
+            self.assertIn(f"{path}: {len(rows)} of 100000 draws (incomplete)", err)
+            self.assertNotIn("Elapsed Time", text)
+        self.assertGreaterEqual(len(read_stan_csv(first)[2]), 20)
         self.assertFalse((self.dir / "draws_summary.csv").exists())
         self.assertEqual(out, b"")
 
