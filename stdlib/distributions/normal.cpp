@@ -7,6 +7,7 @@
 #include "runtime/builtin_registry.h"
 #include "stdlib/arg_checks.h"
 #include "stdlib/distributions/dist_params.h"
+#include "stdlib/distributions/normal_log_density.h"
 #include "stdlib/random.h"
 #include "stdlib/tensor/torch_errors.h"
 
@@ -59,7 +60,7 @@ at::Tensor Normal::icdf(const at::Tensor& q) const {
 }
 
 at::Tensor Normal::log_prob_impl(const at::Tensor& value) const {
-  return -(value - loc_).pow(2) / (2 * scale_.pow(2)) - scale_.log() - kLogSqrtTwoPi;
+  return normal_log_density(value, loc_, scale_);
 }
 
 Value Normal::expand_impl(at::IntArrayRef batch_shape) const {

@@ -540,13 +540,13 @@ class Nuts(unittest.TestCase):
             return {row["name"]: row for row in csv.DictReader(f)}
 
     def test_conjugate_posterior_csv_files_and_summary(self):
-        r = self.nuts()
+        r = self.nuts(samples=1000)
         self.assertEqual(r.returncode, 0, r.stderr)
         err, out = r.stderr.decode(), r.stdout.decode()
         for chain in (1, 2):
             comments, header, rows, text = read_stan_csv(self.dir / f"draws_{chain}.csv")
             self.assertEqual(header, STAN_SAMPLER_COLUMNS + ",mu")
-            self.assertEqual(len(rows), 300)
+            self.assertEqual(len(rows), 1000)
             self.assertTrue(all(len(row) == 8 for row in rows))
             self.assertIn("# model = model", comments)
             self.assertIn(f"# id = {chain}" + (" (Default)" if chain == 1 else ""), comments)
@@ -554,12 +554,12 @@ class Nuts(unittest.TestCase):
             self.assertIn("# Adaptation terminated", comments)
             self.assertIn("Elapsed Time", text)
         self.assertNotIn("the main block ran", out)
-        self.assertIn("posterior summary (2 chains of 300 draws after 300 warmup iterations)", out)
+        self.assertIn("posterior summary (2 chains of 1000 draws after 300 warmup iterations)", out)
         self.assertRegex(out, r"(?m)^\s*mu\s+-?\d")
         for column in ("mean", "sd", "mcse", "median", "5.0%", "95.0%", "n_eff(bulk)", "n_eff(tail)", "r_hat"):
             self.assertIn(column, out)
         mu = self.summary()["mu"]
-        # A mean of ~600 draws with ESS at least a few hundred: its Monte
+        # A mean of ~2000 draws with ESS at least a few hundred: its Monte
         # Carlo error is ~0.02, so 0.1 is about 5 standard errors.
         self.assertAlmostEqual(float(mu["mean"]), self.POSTERIOR_MEAN, delta=0.1)
         self.assertAlmostEqual(float(mu["sd"]), self.POSTERIOR_SD, delta=0.08)
@@ -567,14 +567,14 @@ class Nuts(unittest.TestCase):
         self.assertLess(float(mu["r_hat"]), 1.01)
         self.assertLess(float(mu["q5"]), float(mu["q50"]))
         self.assertLess(float(mu["q50"]), float(mu["q95"]))
-        self.assertIn("chain 1/2: sampling 300/300", err)
-        self.assertIn("chain 2/2: sampling 300/300", err)
+        self.assertIn("chain 1/2: sampling 1000/1000", err)
+        self.assertIn("chain 2/2: sampling 1000/1000", err)
         self.assertIn("seed 1", err)
         self.assertNotIn("warning:", err)   # a conjugate normal mixes well
 
         # Same seed, same draws, whether the chains run in parallel (the
         # default) or one after another.
-        again = self.nuts("--chain-method", "sequential", output="again.csv")
+        again = self.nuts("--chain-method", "sequential", samples=1000, output="again.csv")
         self.assertEqual(again.returncode, 0, again.stderr)
         for chain in (1, 2):
             self.assertEqual(read_stan_csv(self.dir / f"again_{chain}.csv")[2],
