@@ -37,7 +37,7 @@ Bernoulli::Bernoulli(at::Tensor param, bool from_logits, bool validate)
       from_logits_(from_logits) {
   if (!validate) return;
   if (from_logits_) {
-    check_param("Bernoulli", "logits", param_, param_ == param_, "a real number (not nan)");
+    check_not_nan("Bernoulli", "logits", param_);
   } else {
     check_param("Bernoulli", "probs", param_, (param_ >= 0) & (param_ <= 1), "in [0, 1]");
   }

@@ -26,8 +26,8 @@ Beta::Beta(at::Tensor concentration1, at::Tensor concentration0, bool validate)
       concentration1_(std::move(concentration1)),
       concentration0_(std::move(concentration0)) {
   if (!validate) return;
-  check_param("Beta", "concentration1", concentration1_, concentration1_ > 0, "positive");
-  check_param("Beta", "concentration0", concentration0_, concentration0_ > 0, "positive");
+  check_positive("Beta", "concentration1", concentration1_);
+  check_positive("Beta", "concentration0", concentration0_);
 }
 
 Value Beta::make(const Value& concentration1, const Value& concentration0) {

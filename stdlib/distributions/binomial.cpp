@@ -43,7 +43,7 @@ Binomial::Binomial(at::Tensor total_count, at::Tensor param, bool from_logits, b
       (total_count_ >= 0) & (total_count_ == total_count_.floor()) & total_count_.isfinite(),
       "a nonnegative integer");
   if (from_logits_) {
-    check_param("Binomial", "logits", param_, param_ == param_, "a real number (not nan)");
+    check_not_nan("Binomial", "logits", param_);
   } else {
     check_param("Binomial", "probs", param_, (param_ >= 0) & (param_ <= 1), "in [0, 1]");
   }

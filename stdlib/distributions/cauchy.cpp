@@ -28,8 +28,8 @@ Cauchy::Cauchy(at::Tensor loc, at::Tensor scale, bool validate)
       loc_(std::move(loc)),
       scale_(std::move(scale)) {
   if (!validate) return;
-  check_param("Cauchy", "loc", loc_, loc_ == loc_, "a real number (not nan)");
-  check_param("Cauchy", "scale", scale_, scale_ > 0, "positive");
+  check_not_nan("Cauchy", "loc", loc_);
+  check_positive("Cauchy", "scale", scale_);
 }
 
 Value Cauchy::make(const Value& loc, const Value& scale) {

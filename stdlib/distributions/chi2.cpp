@@ -22,7 +22,7 @@ Value builtin_chi2(const CallArgs& args) {
 Chi2::Chi2(at::Tensor df, bool validate)
     : Distribution(df.sizes().vec(), {}, df.scalar_type()), df_(std::move(df)) {
   if (!validate) return;
-  check_param("Chi2", "df", df_, df_ > 0, "positive");
+  check_positive("Chi2", "df", df_);
 }
 
 Value Chi2::make(const Value& df) {

@@ -9,6 +9,7 @@
 #include "runtime/objects.h"
 #include "runtime/tensor_value.h"
 #include "stdlib/arg_checks.h"
+#include "stdlib/distributions/dist_params.h"
 #include "stdlib/distributions/float_limits.h"
 #include "stdlib/tensor/tensor_print.h"
 #include "stdlib/tensor/torch_errors.h"
@@ -181,6 +182,18 @@ bool Constraint::is_discrete() const {
     case ConstraintKind::kMultinomial: return true;
     case ConstraintKind::kIndependent: return base().is_discrete();
     default: return false;
+  }
+}
+
+std::optional<bool> Constraint::check_single_element(const at::Tensor& value) const {
+  const std::optional<double> x = single_element(value);
+  if (!x) return std::nullopt;
+  switch (kind_) {
+    case ConstraintKind::kReal: return !std::isnan(*x);
+    case ConstraintKind::kPositive: return *x > 0;
+    case ConstraintKind::kNonnegative: return *x >= 0;
+    case ConstraintKind::kUnitInterval: return *x >= 0 && *x <= 1;
+    default: return std::nullopt;
   }
 }
 

@@ -46,7 +46,7 @@ Value builtin_dirichlet(const CallArgs& args) {
 Dirichlet::Dirichlet(at::Tensor concentration, bool validate)
     : Distribution(batch_of(concentration), event_of(concentration), concentration.scalar_type()),
       concentration_(std::move(concentration)) {
-  if (validate) check_param(kName, "concentration", concentration_, concentration_ > 0, "positive");
+  if (validate) check_positive(kName, "concentration", concentration_);
 }
 
 Value Dirichlet::make(const Value& concentration) {

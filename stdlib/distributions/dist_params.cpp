@@ -2,6 +2,9 @@
 
 #include <ATen/ATen.h>
 
+#include <cmath>
+#include <optional>
+
 #include "runtime/errors.h"
 #include "runtime/tensor_value.h"
 #include "runtime/value_ops.h"
@@ -73,6 +76,25 @@ void check_param(std::string_view dist, std::string_view param, const at::Tensor
   if (ok.numel() == 1 ? ok.item<bool>() : ok.all().item<bool>()) return;
   raise_arg_error(dist, std::string(param) + " must be " + std::string(requirement) + ", " +
                             describe_violation(param, value, ok));
+}
+
+std::optional<double> single_element(const at::Tensor& t) {
+  if (t.numel() != 1 || !t.device().is_cpu()) return std::nullopt;
+  if (t.scalar_type() == at::kFloat) return static_cast<double>(*t.data_ptr<float>());
+  if (t.scalar_type() == at::kDouble) return *t.data_ptr<double>();
+  return std::nullopt;
+}
+
+void check_not_nan(std::string_view dist, std::string_view param, const at::Tensor& value) {
+  const std::optional<double> x = single_element(value);
+  if (x && !std::isnan(*x)) return;
+  check_param(dist, param, value, value == value, "a real number (not nan)");
+}
+
+void check_positive(std::string_view dist, std::string_view param, const at::Tensor& value) {
+  const std::optional<double> x = single_element(value);
+  if (x && *x > 0) return;
+  check_param(dist, param, value, value > 0, "positive");
 }
 
 }  // namespace kiln::rt

@@ -7,6 +7,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -30,6 +31,17 @@ std::vector<at::Tensor> broadcast_params(std::string_view dist, const std::vecto
 // (a bool tensor shaped like `value`) holds everywhere.
 void check_param(std::string_view dist, std::string_view param, const at::Tensor& value,
                  const at::Tensor& ok, std::string_view requirement);
+
+// check_param for the two commonest requirements, "a real number (not nan)"
+// and "positive". A one-element tensor (most parameters of most models) is
+// read directly, without the two LibTorch operations of comparing and
+// reducing: validation runs on every distribution of every step.
+// The element of a one-element float or double CPU tensor, read directly;
+// nullopt for any other tensor.
+std::optional<double> single_element(const at::Tensor& t);
+
+void check_not_nan(std::string_view dist, std::string_view param, const at::Tensor& value);
+void check_positive(std::string_view dist, std::string_view param, const at::Tensor& value);
 
 // "got 0.5" for one element, "but value[2] = 0.5" for the first offending
 // element of a larger tensor; `ok` marks acceptable elements.

@@ -107,6 +107,7 @@ void Distribution::check_value(const at::Tensor& value, std::string_view who) co
                  (event_dims ? " and event shape " + shape_to_string(event_shape_) : ""));
   const Value support_value = support();
   const Constraint& c = *as_constraint(support_value);
+  if (c.check_single_element(value).value_or(false)) return;
   const at::Tensor ok = c.check(value);
   if (!(ok.numel() == 1 ? ok.item<bool>() : ok.all().item<bool>())) {
     // Point at the offending element of the value itself, not of the

@@ -22,7 +22,7 @@ Value builtin_exponential(const CallArgs& args) {
 Exponential::Exponential(at::Tensor rate, bool validate)
     : Distribution(rate.sizes().vec(), {}, rate.scalar_type()), rate_(std::move(rate)) {
   if (!validate) return;
-  check_param("Exponential", "rate", rate_, rate_ > 0, "positive");
+  check_positive("Exponential", "rate", rate_);
 }
 
 Value Exponential::make(const Value& rate) {

@@ -46,8 +46,8 @@ Gamma::Gamma(at::Tensor concentration, at::Tensor rate, bool validate)
       concentration_(std::move(concentration)),
       rate_(std::move(rate)) {
   if (!validate) return;
-  check_param("Gamma", "concentration", concentration_, concentration_ > 0, "positive");
-  check_param("Gamma", "rate", rate_, rate_ > 0, "positive");
+  check_positive("Gamma", "concentration", concentration_);
+  check_positive("Gamma", "rate", rate_);
 }
 
 Value Gamma::make(const Value& concentration, const Value& rate) {

@@ -30,8 +30,8 @@ Gumbel::Gumbel(at::Tensor loc, at::Tensor scale, bool validate)
       loc_(std::move(loc)),
       scale_(std::move(scale)) {
   if (!validate) return;
-  check_param("Gumbel", "loc", loc_, loc_ == loc_, "a real number (not nan)");
-  check_param("Gumbel", "scale", scale_, scale_ > 0, "positive");
+  check_not_nan("Gumbel", "loc", loc_);
+  check_positive("Gumbel", "scale", scale_);
 }
 
 Value Gumbel::make(const Value& loc, const Value& scale) {

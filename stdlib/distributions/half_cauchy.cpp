@@ -29,7 +29,7 @@ Value builtin_half_cauchy(const CallArgs& args) {
 HalfCauchy::HalfCauchy(at::Tensor scale, bool validate)
     : Distribution(scale.sizes().vec(), {}, scale.scalar_type()), scale_(std::move(scale)) {
   if (!validate) return;
-  check_param("HalfCauchy", "scale", scale_, scale_ > 0, "positive");
+  check_positive("HalfCauchy", "scale", scale_);
 }
 
 Value HalfCauchy::make(const Value& scale) {

@@ -29,7 +29,7 @@ Value builtin_half_normal(const CallArgs& args) {
 HalfNormal::HalfNormal(at::Tensor scale, bool validate)
     : Distribution(scale.sizes().vec(), {}, scale.scalar_type()), scale_(std::move(scale)) {
   if (!validate) return;
-  check_param("HalfNormal", "scale", scale_, scale_ > 0, "positive");
+  check_positive("HalfNormal", "scale", scale_);
 }
 
 Value HalfNormal::make(const Value& scale) {

@@ -29,8 +29,8 @@ InverseGamma::InverseGamma(at::Tensor concentration, at::Tensor rate, bool valid
       concentration_(std::move(concentration)),
       rate_(std::move(rate)) {
   if (!validate) return;
-  check_param("InverseGamma", "concentration", concentration_, concentration_ > 0, "positive");
-  check_param("InverseGamma", "rate", rate_, rate_ > 0, "positive");
+  check_positive("InverseGamma", "concentration", concentration_);
+  check_positive("InverseGamma", "rate", rate_);
 }
 
 Value InverseGamma::make(const Value& concentration, const Value& rate) {

@@ -27,8 +27,8 @@ Laplace::Laplace(at::Tensor loc, at::Tensor scale, bool validate)
       loc_(std::move(loc)),
       scale_(std::move(scale)) {
   if (!validate) return;
-  check_param("Laplace", "loc", loc_, loc_ == loc_, "a real number (not nan)");
-  check_param("Laplace", "scale", scale_, scale_ > 0, "positive");
+  check_not_nan("Laplace", "loc", loc_);
+  check_positive("Laplace", "scale", scale_);
 }
 
 Value Laplace::make(const Value& loc, const Value& scale) {

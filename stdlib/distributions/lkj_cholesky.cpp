@@ -50,7 +50,7 @@ LKJCholesky::LKJCholesky(int64_t dim, at::Tensor concentration, bool validate)
                    concentration.scalar_type()),
       dim_(dim),
       concentration_(std::move(concentration)) {
-  if (validate) check_param(kName, "concentration", concentration_, concentration_ > 0, "positive");
+  if (validate) check_positive(kName, "concentration", concentration_);
 }
 
 Value LKJCholesky::make(const Value& dim, const Value* concentration) {

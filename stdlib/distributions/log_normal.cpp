@@ -29,8 +29,8 @@ LogNormal::LogNormal(at::Tensor loc, at::Tensor scale, bool validate)
       loc_(std::move(loc)),
       scale_(std::move(scale)) {
   if (!validate) return;
-  check_param("LogNormal", "loc", loc_, loc_ == loc_, "a real number (not nan)");
-  check_param("LogNormal", "scale", scale_, scale_ > 0, "positive");
+  check_not_nan("LogNormal", "loc", loc_);
+  check_positive("LogNormal", "scale", scale_);
 }
 
 Value LogNormal::make(const Value& loc, const Value& scale) {

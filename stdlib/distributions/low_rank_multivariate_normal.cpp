@@ -77,7 +77,7 @@ LowRankMultivariateNormal::LowRankMultivariateNormal(at::Tensor loc, at::Tensor 
     check_param(kName, "loc", loc, loc == loc, "a real number (not nan)");
     check_param(kName, "cov_factor", cov_factor_, cov_factor_ == cov_factor_,
                 "a real number (not nan)");
-    check_param(kName, "cov_diag", cov_diag_, cov_diag_ > 0, "positive");
+    check_positive(kName, "cov_diag", cov_diag_);
   }
   loc_ = loc.expand(shape_with({event_shape()[0]}));
   capacitance_tril_ = capacitance_tril(cov_factor_, cov_diag_);

@@ -30,8 +30,8 @@ Normal::Normal(at::Tensor loc, at::Tensor scale, bool validate)
       loc_(std::move(loc)),
       scale_(std::move(scale)) {
   if (!validate) return;
-  check_param("Normal", "loc", loc_, loc_ == loc_, "a real number (not nan)");
-  check_param("Normal", "scale", scale_, scale_ > 0, "positive");
+  check_not_nan("Normal", "loc", loc_);
+  check_positive("Normal", "scale", scale_);
 }
 
 Value Normal::make(const Value& loc, const Value& scale) {

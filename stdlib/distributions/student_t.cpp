@@ -36,9 +36,9 @@ StudentT::StudentT(at::Tensor df, at::Tensor loc, at::Tensor scale, bool validat
       loc_(std::move(loc)),
       scale_(std::move(scale)) {
   if (!validate) return;
-  check_param("StudentT", "df", df_, df_ > 0, "positive");
-  check_param("StudentT", "loc", loc_, loc_ == loc_, "a real number (not nan)");
-  check_param("StudentT", "scale", scale_, scale_ > 0, "positive");
+  check_positive("StudentT", "df", df_);
+  check_not_nan("StudentT", "loc", loc_);
+  check_positive("StudentT", "scale", scale_);
 }
 
 Value StudentT::make(const Value& df, const Value* loc, const Value* scale) {

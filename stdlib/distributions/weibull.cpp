@@ -28,8 +28,8 @@ Weibull::Weibull(at::Tensor scale, at::Tensor concentration, bool validate)
       scale_(std::move(scale)),
       concentration_(std::move(concentration)) {
   if (!validate) return;
-  check_param("Weibull", "scale", scale_, scale_ > 0, "positive");
-  check_param("Weibull", "concentration", concentration_, concentration_ > 0, "positive");
+  check_positive("Weibull", "scale", scale_);
+  check_positive("Weibull", "concentration", concentration_);
 }
 
 Value Weibull::make(const Value& scale, const Value& concentration) {
