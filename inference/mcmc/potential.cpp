@@ -155,8 +155,16 @@ Value Potential::run_at(const at::Tensor& z, at::Tensor& log_jacobian,
   std::vector<Value> values;
   values.reserve(blocks_.size());
   log_jacobian = at::zeros({}, at::TensorOptions().dtype(at::kDouble));
+  const Value identity = identity_transform();
   for (const LatentBlock& b : blocks_) {
     const at::Tensor x = z.narrow(0, b.offset, b.size).reshape(b.unconstrained_shape);
+    // An unconstrained site (the commonest) has no Jacobian: four LibTorch
+    // operations per site and gradient saved.
+    if (b.transform.identical(identity)) {
+      if (per_site != nullptr) per_site->push_back(at::zeros({}, at::TensorOptions().dtype(at::kDouble)));
+      values.push_back(make_tensor(x.to(b.dtype)));
+      continue;
+    }
     const Transform& t = b.bijection();
     const at::Tensor y = t.forward(x);
     const at::Tensor term = t.log_abs_det_jacobian(x, y).sum().to(at::kDouble);

@@ -26,6 +26,9 @@ std::string_view trim(std::string_view s) {
   return s.substr(first, s.find_last_not_of(" \t") - first + 1);
 }
 
+// Not stdlib/io/csv.h's RFC 4180 reader: a Stan CSV file interleaves `#`
+// comment lines (config, adaptation, timing) with its rows, its numbers are
+// never quoted, and the metric's comment lines are comma-separated too.
 std::vector<std::string_view> split_commas(std::string_view line) {
   std::vector<std::string_view> fields;
   for (size_t start = 0;;) {

@@ -1,15 +1,14 @@
 // The C entry points of runtime/entry.h for REPL sessions: one-line wrappers
-// that run each command on a large stack and turn every exception into an
-// exit code, so a failed input never ends the session.
+// that run each command through run_entry_point (runtime/entry_guard.h: a
+// large stack, every escaping exception an exit code), so a failed input
+// never ends the session.
 #include <iostream>
 #include <vector>
 
 #include "cli/exit_codes.h"
-#include "frontend/large_stack.h"
 #include "runtime/effects.h"
 #include "runtime/entry.h"
-#include "runtime/errors.h"
-#include "runtime/interrupt.h"
+#include "runtime/entry_guard.h"
 #include "runtime/repl/session.h"
 
 struct KilnSession {
@@ -18,28 +17,10 @@ struct KilnSession {
   std::vector<std::string> completions;
 };
 
-namespace {
-
-int guarded(const std::function<int()>& work) {
-  int code = kiln::kExitInternalError;
-  try {
-    kiln::run_with_large_stack([&] { code = work(); });
-  } catch (const kiln::rt::InternalError& e) {
-    std::cout.flush();
-    std::cerr << "kiln: " << e.what() << "\n";
-  } catch (const std::exception& e) {
-    std::cout.flush();
-    std::cerr << "kiln: internal error: " << e.what()
-              << "\nThis is a bug in Kiln; please report it with the input that caused it.\n";
-  }
-  return code;
-}
-
-}  // namespace
 
 extern "C" KilnSession* kiln_session_new(int color, int has_seed, uint64_t seed) {
   KilnSession* session = nullptr;
-  guarded([&] {
+  kiln::rt::run_entry_point([&] {
     session = new KilnSession(color != 0);
     if (has_seed) kiln::rt::set_global_seed(seed);
     return 0;
@@ -52,7 +33,7 @@ extern "C" void kiln_session_free(KilnSession* session) { delete session; }
 extern "C" int kiln_session_command(KilnSession* session, int command, const char* text) {
   std::string input = text ? text : "";
   auto& s = session->session;
-  return guarded([&] {
+  return kiln::rt::run_entry_point([&] {
     switch (command) {
       case kKilnEval: return s.eval(input);
       case kKilnLoad: return s.load(input);

@@ -25,8 +25,13 @@ Value builtin_bernoulli(const CallArgs& args) {
 at::Tensor neg_bce_with_logits(const at::Tensor& logits, const at::Tensor& target) {
   const std::vector<int64_t> shape = at::infer_size(logits.sizes(), target.sizes());
   const at::ScalarType t = at::promote_types(logits.scalar_type(), target.scalar_type());
-  return -at::binary_cross_entropy_with_logits(
-      logits.to(t).expand(shape), target.to(t).expand(shape), {}, {}, at::Reduction::None);
+  // Converted and expanded only when needed: each is an operation, and on
+  // logits that require grad a graph node, for every evaluation.
+  auto prepare = [&](const at::Tensor& x) {
+    const at::Tensor typed = x.scalar_type() == t ? x : x.to(t);
+    return typed.sizes() == at::IntArrayRef(shape) ? typed : typed.expand(shape);
+  };
+  return -at::binary_cross_entropy_with_logits(prepare(logits), prepare(target), {}, {}, at::Reduction::None);
 }
 
 }  // namespace

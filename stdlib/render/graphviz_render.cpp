@@ -1,6 +1,5 @@
 #include "stdlib/render/graphviz_render.h"
 
-#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -9,6 +8,7 @@
 #include <unordered_map>
 
 #include "runtime/errors.h"
+#include "runtime/file_extension.h"
 
 // Last: Graphviz's headers define plain macros (TRUE, MIN, ...).
 #include <graphviz/cgraph.h>
@@ -203,13 +203,7 @@ void write_text_file(const std::string& path, const std::string& text) {
 }  // namespace
 
 RenderFormat render_format_of(const std::string& path) {
-  const size_t dot = path.find_last_of('.');
-  const size_t slash = path.find_last_of('/');
-  std::string extension;
-  if (dot != std::string::npos && (slash == std::string::npos || dot > slash))
-    extension = path.substr(dot + 1);
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string extension = lowercase_extension(path);
   if (extension == "svg") return RenderFormat::kSvg;
   if (extension == "png") return RenderFormat::kPng;
   if (extension == "dot") return RenderFormat::kDot;
