@@ -23,7 +23,7 @@ at::Tensor scaled_kl(const Message& model_site, const at::Tensor& kl) {
                              : tensor_of(model_site.mask);
     out = at::where(m, out, at::zeros({}, out.options()));
   }
-  return model_site.scale == 1.0 ? out : out * model_site.scale;
+  return scale_site_term(model_site, out);
 }
 
 }  // namespace

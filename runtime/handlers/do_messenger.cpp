@@ -25,6 +25,7 @@ void DoMessenger::process(Message& msg) {
   original.intervener = this;
   original.cond_indep_stack.clear();
   original.scale = 1.0;
+  original.scale_tensor = at::Tensor();
   original.mask = Value();
   original.stop = false;
   apply_stack(original);

@@ -134,12 +134,9 @@ Value builtin_block(const CallArgs& args) {
 Value builtin_scale(const CallArgs& args) {
   check_args(args, 0, 2, "fn,scale");
   const Value& s = handler_arg(args, 1, "scale");
-  double factor = 0;
-  if (is_tensor(s) && tensor_of(s).numel() == 1) {
-    factor = tensor_of(s).item<double>();
-  } else {
-    factor = float_arg(s, "scale", "scale");
-  }
+  if (is_tensor(s) && tensor_of(s).numel() != 1)
+    return handler<ScaleMessenger>("scale", model_arg(args, "scale"), tensor_of(s));
+  const double factor = is_tensor(s) ? tensor_of(s).item<double>() : float_arg(s, "scale", "scale");
   return handler<ScaleMessenger>("scale", model_arg(args, "scale"), factor);
 }
 

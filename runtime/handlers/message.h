@@ -60,6 +60,10 @@ struct Message {
   // Product of enclosing scale() handlers and plate subsampling factors
   // (size / subsample_size): multiplies the site's log_prob in ELBOs.
   double scale = 1.0;
+  // Per-element factors of enclosing scale(tensor) handlers (their
+  // product), multiplied in after `scale`; undefined when there are none.
+  // It must broadcast to the site's log_prob shape.
+  at::Tensor scale_tensor;
   // None, or a bool (tensor) that log_prob is multiplied by (mask handler;
   // False for deterministic sites).
   Value mask;

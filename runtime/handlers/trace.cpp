@@ -110,8 +110,20 @@ void compute_site_log_prob(Message& msg) {
                                               : tensor_of(msg.mask);
       lp = at::where(m, lp, at::zeros({}, lp.options()));
     }
-    msg.log_prob = msg.scale == 1.0 ? lp : lp * msg.scale;
+    msg.log_prob = scale_site_term(msg, lp);
   });
+}
+
+at::Tensor scale_site_term(const Message& msg, const at::Tensor& term) {
+  at::Tensor out = msg.scale == 1.0 ? term : term * msg.scale;
+  if (!msg.scale_tensor.defined()) return out;
+  const std::vector<int64_t> shape = at::infer_size(out.sizes(), msg.scale_tensor.sizes());
+  if (at::IntArrayRef(shape) != out.sizes())
+    raise("scale(): a scale of shape " + shape_to_string(msg.scale_tensor.sizes().vec()) +
+              " does not broadcast to the log_prob of site '" + msg.name + "' (shape " +
+              shape_to_string(out.sizes().vec()) + ")",
+          "per-datapoint scales must match the site's batch shape, e.g. the size of its plate");
+  return out * msg.scale_tensor;
 }
 
 void Trace::compute_log_prob(const std::function<bool(const Message&)>& filter) {
@@ -194,7 +206,7 @@ Value site_dict(const Message& msg) {
   set("value", msg.value ? *msg.value : Value());
   set("fn", msg.fn);
   set("is_observed", Value(msg.is_observed));
-  set("scale", Value(msg.scale));
+  set("scale", msg.scale_tensor.defined() ? make_tensor(msg.scale_tensor * msg.scale) : Value(msg.scale));
   set("mask", msg.mask);
   set("infer", msg.infer.is_none() ? make_dict() : msg.infer);
   std::vector<Value> frames;

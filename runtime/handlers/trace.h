@@ -87,4 +87,9 @@ Value site_dict(const Message& msg);
 // naming the site on a value the distribution rejects.
 void compute_site_log_prob(Message& msg);
 
+// `term` (a log_prob or KL of msg's site) times the site's scale: the plate
+// and scale() factor, then scale(tensor)'s per-element factors, which must
+// broadcast to term's shape (else KilnError naming the site).
+at::Tensor scale_site_term(const Message& msg, const at::Tensor& term);
+
 }  // namespace kiln::rt

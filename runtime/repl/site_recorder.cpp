@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "runtime/handlers/message.h"
+#include "runtime/handlers/trace.h"
 #include "runtime/tensor_value.h"
 #include "runtime/value_ops.h"
 #include "stdlib/distributions/distribution.h"
@@ -37,7 +38,7 @@ void SiteRecorder::postprocess(Message& msg) {
   if (const Distribution* d = as_distribution(msg.fn)) {
     site.distribution = std::string(d->name());
     at::Tensor x = is_tensor(value) ? tensor_of(value) : to_tensor(value, "the site's value");
-    double lp = d->log_prob(x).sum().item<double>() * msg.scale;
+    double lp = scale_site_term(msg, d->log_prob(x)).sum().item<double>();
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.4f", lp);
     site.log_prob = buf;
