@@ -46,6 +46,7 @@ std::unique_ptr<StanCsvWriter> open_csv(const McmcKernel& kernel, const Potentia
   const KernelOptions& o = kernel.options();
   StanCsvConfig config;
   config.model_name = settings.model_name;
+  config.data_file = settings.data_file;
   config.engine = kernel.kind() == KernelKind::kNuts ? "nuts" : "static";
   config.num_samples = settings.num_samples;
   config.num_warmup = settings.num_warmup;

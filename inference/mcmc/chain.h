@@ -41,6 +41,7 @@ struct ChainSettings {
   bool progress = true;
   std::string csv_path;    // "" for no CSV
   std::string model_name;  // for the CSV's config block
+  std::string data_file;   // ditto ("" when the model's arguments came from no file)
   ProgressBoard* board = nullptr;             // the shared line of parallel chains
   const std::atomic<bool>* cancel = nullptr;  // set: stop between iterations
 };

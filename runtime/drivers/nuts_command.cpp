@@ -92,6 +92,7 @@ ChainSettings chain_settings(const NutsSettings& s, int64_t chain, uint64_t seed
   c.progress = true;
   c.csv_path = s.chain_csv_path(chain);
   c.model_name = s.model;
+  c.data_file = s.data;
   return c;
 }
 

@@ -128,7 +128,9 @@ at::Tensor Distribution::icdf(const at::Tensor&) const {
   raise(std::string(name()) + " has no icdf");
 }
 at::Tensor Distribution::enumerate_support(bool) const {
-  raise(std::string(name()) + " has no enumerate_support: its support is not finite");
+  raise(std::string(name()) + " has no enumerate_support",
+        "supports are enumerated for Bernoulli, Binomial, Categorical and OneHotCategorical (and their "
+        "Independent or masked versions); check has_enumerate_support first");
 }
 
 Value Distribution::to_event(int64_t n) const {

@@ -551,6 +551,7 @@ class Nuts(unittest.TestCase):
             self.assertIn("# model = model", comments)
             self.assertIn(f"# id = {chain}" + (" (Default)" if chain == 1 else ""), comments)
             self.assertIn(["#", "seed", "=", "1"], [c.split() for c in comments])
+            self.assertIn(["#", "file", "=", str(self.data / "normal_data.json")], [c.split() for c in comments])
             self.assertIn("# Adaptation terminated", comments)
             self.assertIn("Elapsed Time", text)
         self.assertNotIn("the main block ran", out)
