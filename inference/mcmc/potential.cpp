@@ -109,6 +109,7 @@ LatentBlock read_block(const Message& m, size_t index, const std::string& who) {
   b.value_size = numel(b.shape);
   b.dtype = at::isFloatingType(value.scalar_type()) ? value.scalar_type() : d->dtype();
   b.trace_index = index;
+  b.identity = b.bijection().is_identity();
   return b;
 }
 
@@ -150,25 +151,41 @@ const Message& Potential::prototype_site(const LatentBlock& block) const {
   return as_trace(prototype_)->sites().at(block.trace_index);
 }
 
-Value Potential::run_at(const at::Tensor& z, at::Tensor& log_jacobian,
+std::vector<at::Tensor> Potential::leaves_at(const std::vector<double>& z, bool track) const {
+  KILN_ASSERT(static_cast<int64_t>(z.size()) == dim_, "Potential: z has the wrong size");
+  std::vector<at::Tensor> leaves;
+  leaves.reserve(blocks_.size());
+  for (const LatentBlock& b : blocks_) {
+    // LibTorch reads the data only; the const_cast never leads to a write.
+    const at::Tensor slice = at::from_blob(const_cast<double*>(z.data()) + b.offset, b.unconstrained_shape,
+                                           at::TensorOptions().dtype(at::kDouble));
+    const c10::ScalarType dtype = b.identity ? b.dtype : at::kDouble;
+    at::Tensor leaf = dtype == at::kDouble ? slice.clone() : slice.to(dtype);
+    if (track) leaf.requires_grad_(true);
+    leaves.push_back(std::move(leaf));
+  }
+  return leaves;
+}
+
+Value Potential::run_at(const std::vector<at::Tensor>& leaves, at::Tensor& log_jacobian,
                         std::vector<at::Tensor>* per_site) const {
   std::vector<Value> values;
   values.reserve(blocks_.size());
-  log_jacobian = at::zeros({}, at::TensorOptions().dtype(at::kDouble));
-  const Value identity = identity_transform();
-  for (const LatentBlock& b : blocks_) {
-    const at::Tensor x = z.narrow(0, b.offset, b.size).reshape(b.unconstrained_shape);
-    // An unconstrained site (the commonest) has no Jacobian: four LibTorch
-    // operations per site and gradient saved.
-    if (b.transform.identical(identity)) {
+  log_jacobian = at::Tensor();
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    const LatentBlock& b = blocks_[i];
+    const at::Tensor& x = leaves[i];
+    // An unconstrained site (the commonest) has no Jacobian term: no
+    // LibTorch operation at all for it.
+    if (b.identity) {
       if (per_site != nullptr) per_site->push_back(at::zeros({}, at::TensorOptions().dtype(at::kDouble)));
-      values.push_back(make_tensor(x.to(b.dtype)));
+      values.push_back(make_tensor(x));
       continue;
     }
     const Transform& t = b.bijection();
     const at::Tensor y = t.forward(x);
     const at::Tensor term = t.log_abs_det_jacobian(x, y).sum().to(at::kDouble);
-    log_jacobian = log_jacobian + term;
+    log_jacobian = log_jacobian.defined() ? log_jacobian + term : term;
     if (per_site != nullptr) per_site->push_back(term.detach());
     values.push_back(make_tensor(y.to(b.dtype)));
   }
@@ -188,38 +205,63 @@ Value Potential::run_at(const at::Tensor& z, at::Tensor& log_jacobian,
   return tracer.trace_value();
 }
 
-at::Tensor Potential::log_density(const at::Tensor& zt, at::Tensor& grad) const {
+double Potential::log_density(const std::vector<at::Tensor>& leaves, std::vector<at::Tensor>& grads) const {
   at::Tensor log_jacobian;
-  const Value trace = run_at(zt, log_jacobian, nullptr);
-  const at::Tensor lp = as_trace(trace)->log_prob_sum().to(at::kDouble) + log_jacobian;
-  grad = at::Tensor();
+  const Value trace = run_at(leaves, log_jacobian, nullptr);
+  at::Tensor lp = as_trace(trace)->log_prob_sum();
+  if (log_jacobian.defined()) lp = lp.to(at::kDouble) + log_jacobian;
+  const double value = lp.item<double>();
+  grads.assign(leaves.size(), at::Tensor());
   // A point outside the density's support is rejected whatever its
   // gradient: skip the backward pass.
-  if (lp.requires_grad() && std::isfinite(lp.item<double>()))
-    grad = torch::autograd::grad({lp}, {zt}, {}, /*retain_graph=*/false, /*create_graph=*/false,
-                                 /*allow_unused=*/true)[0];
-  return lp.detach();
+  if (lp.requires_grad() && std::isfinite(value))
+    grads = torch::autograd::grad({lp}, leaves, {}, /*retain_graph=*/false, /*create_graph=*/false,
+                                  /*allow_unused=*/true);
+  return value;
 }
+
+namespace {
+
+// Copies -g (any floating dtype) into out[0 .. g.numel()); false if an
+// entry is not finite.
+bool copy_negated(const at::Tensor& g, double* out) {
+  const at::Tensor c = g.detach().contiguous();
+  const int64_t n = c.numel();
+  bool finite = true;
+  auto copy = [&](const auto* d) {
+    for (int64_t i = 0; i < n; ++i) {
+      out[i] = -static_cast<double>(d[i]);
+      finite = finite && std::isfinite(out[i]);
+    }
+  };
+  if (c.scalar_type() == at::kDouble) {
+    copy(c.data_ptr<double>());
+  } else if (c.scalar_type() == at::kFloat) {
+    copy(c.data_ptr<float>());
+  } else {
+    const at::Tensor d = c.to(at::kDouble);
+    copy(d.data_ptr<double>());
+  }
+  return finite;
+}
+
+}  // namespace
 
 double Potential::evaluate(const std::vector<double>& z, std::vector<double>& grad) const {
   return torch_guard(who_, [&]() -> double {
     at::AutoGradMode grad_on(true);
     // Off on this thread only (see potential.h for why): other chains may be running.
     const ValidationOverride validation_off(false);
-    const at::Tensor zt = view_of(z).clone().requires_grad_(true);
-    at::Tensor g;
-    const double u = -log_density(zt, g).item<double>();
+    std::vector<at::Tensor> grads;
+    const double u = -log_density(leaves_at(z, true), grads);
     grad.assign(static_cast<size_t>(dim_), 0.0);
     if (!std::isfinite(u)) return kInf;
-    if (!g.defined()) return u;  // the density does not depend on z
-    const at::Tensor flat = g.detach().contiguous();
-    const double* d = flat.data_ptr<double>();
-    for (int64_t i = 0; i < dim_; ++i) {
-      if (!std::isfinite(d[i])) {
+    for (size_t i = 0; i < blocks_.size(); ++i) {
+      if (!grads[i].defined()) continue;  // the density does not depend on this site
+      if (!copy_negated(grads[i], grad.data() + blocks_[i].offset)) {
         grad.assign(static_cast<size_t>(dim_), 0.0);
         return kInf;
       }
-      grad[i] = -d[i];
     }
     return u;
   });
@@ -230,10 +272,13 @@ at::Tensor Potential::raw_gradient(const std::vector<double>& z) const {
     at::AutoGradMode grad_on(true);
     // Off on this thread only (see potential.h for why): other chains may be running.
     const ValidationOverride validation_off(false);
-    const at::Tensor zt = view_of(z).clone().requires_grad_(true);
-    at::Tensor g;
-    log_density(zt, g);
-    return g.defined() ? -g.detach() : at::zeros({dim_}, at::TensorOptions().dtype(at::kDouble));
+    std::vector<at::Tensor> grads;
+    log_density(leaves_at(z, true), grads);
+    at::Tensor out = at::zeros({dim_}, at::TensorOptions().dtype(at::kDouble));
+    double* d = out.data_ptr<double>();
+    for (size_t i = 0; i < blocks_.size(); ++i)
+      if (grads[i].defined()) copy_negated(grads[i], d + blocks_[i].offset);
+    return out;
   });
 }
 
@@ -244,7 +289,7 @@ Value Potential::trace_at(const std::vector<double>& z, std::vector<at::Tensor>&
     const ValidationOverride validation_off(false);
     at::Tensor log_jacobian;
     log_jacobians.clear();
-    return run_at(view_of(z), log_jacobian, &log_jacobians);
+    return run_at(leaves_at(z, false), log_jacobian, &log_jacobians);
   });
 }
 

@@ -57,6 +57,7 @@ struct LatentBlock {
   int64_t value_size = 0;    // elements of the constrained value
   c10::ScalarType dtype = c10::ScalarType::Float;  // the model's dtype for the site
   size_t trace_index = 0;    // position in the prototype trace
+  bool identity = false;     // the transform is the identity (no Jacobian term)
 
   const Transform& bijection() const;
 };
@@ -99,13 +100,21 @@ class Potential {
   std::vector<double> unconstrain(const std::vector<at::Tensor>& values) const;
 
  private:
-  // lp = -U at zt (a float64 leaf requiring grad), and its gradient
-  // (undefined if lp does not depend on zt or is not finite).
-  at::Tensor log_density(const at::Tensor& zt, at::Tensor& grad) const;
-  // Runs the model with the latent values of `z` (a float64 tensor of dim_);
-  // returns the trace and adds the Jacobian terms to `log_jacobian` (0-dim
-  // float64) and, if given, per site.
-  Value run_at(const at::Tensor& z, at::Tensor& log_jacobian,
+  // One leaf tensor per block, z's slice shaped as the block's unconstrained
+  // value: in the site's dtype for an identity-transformed site (the model
+  // reads it as it is), float64 otherwise (the transform's input), and
+  // requiring grad when `track` is set. Separate leaves rather than views of
+  // one tensor: a view costs a slice and a reshape node per site and
+  // gradient, and a dtype cast another.
+  std::vector<at::Tensor> leaves_at(const std::vector<double>& z, bool track) const;
+  // lp = -U at the leaves, and each leaf's gradient in `grads` (undefined
+  // where lp does not depend on it; all undefined when lp is not finite).
+  double log_density(const std::vector<at::Tensor>& leaves, std::vector<at::Tensor>& grads) const;
+  // Runs the model with the latent values of the leaves; returns the trace
+  // and sets `log_jacobian` to the sum of the Jacobian terms (0-dim float64,
+  // undefined when every site is identity-transformed) and, if given,
+  // appends each site's term to `per_site`.
+  Value run_at(const std::vector<at::Tensor>& leaves, at::Tensor& log_jacobian,
                std::vector<at::Tensor>* per_site) const;
 
   Value model_;

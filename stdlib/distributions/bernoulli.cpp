@@ -6,6 +6,7 @@
 
 #include "runtime/builtin_registry.h"
 #include "stdlib/arg_checks.h"
+#include "stdlib/distributions/bernoulli_log_density.h"
 #include "stdlib/distributions/dist_params.h"
 #include "stdlib/distributions/probs_logits.h"
 #include "stdlib/random.h"
@@ -93,7 +94,7 @@ at::Tensor Bernoulli::variance() const {
 at::Tensor Bernoulli::entropy() const { return -neg_bce_with_logits(logits(), probs()); }
 
 at::Tensor Bernoulli::log_prob_impl(const at::Tensor& value) const {
-  return neg_bce_with_logits(logits(), value);
+  return bernoulli_logits_log_density(logits(), value);
 }
 
 Value Bernoulli::expand_impl(at::IntArrayRef batch_shape) const {

@@ -93,6 +93,11 @@ class ComposeTransform final : public Transform {
     for (size_t i = 0; i < parts_.size(); ++i) s *= part(i).sign();
     return s;
   }
+  bool is_identity() const override {
+    for (size_t i = 0; i < parts_.size(); ++i)
+      if (!part(i).is_identity()) return false;
+    return true;
+  }
   std::vector<int64_t> forward_shape(const std::vector<int64_t>& shape) const override {
     std::vector<int64_t> s = shape;
     for (size_t i = 0; i < parts_.size(); ++i) s = part(i).forward_shape(s);
@@ -128,6 +133,7 @@ class InverseTransform final : public Transform {
   int64_t domain_event_dim() const override { return b().codomain_event_dim(); }
   int64_t codomain_event_dim() const override { return b().domain_event_dim(); }
   int sign() const override { return b().sign(); }
+  bool is_identity() const override { return b().is_identity(); }
   std::vector<int64_t> forward_shape(const std::vector<int64_t>& shape) const override {
     return b().inverse_shape(shape);
   }
@@ -167,6 +173,7 @@ class IndependentTransform final : public Transform {
     return b().codomain_event_dim() + reinterpreted_dims_;
   }
   int sign() const override { return b().sign(); }
+  bool is_identity() const override { return b().is_identity(); }
   std::vector<int64_t> forward_shape(const std::vector<int64_t>& shape) const override {
     return b().forward_shape(shape);
   }

@@ -53,6 +53,10 @@ class Transform : public Object {
   virtual int64_t codomain_event_dim() const { return 0; }
   // +1 or -1 for a monotone elementwise transform, 0 if not defined.
   virtual int sign() const { return 0; }
+  // True when forward and inverse return their argument and log|det J| is 0
+  // (the identity, and compositions and Independent wrappings of it): the
+  // potential of HMC skips the Jacobian work of such sites.
+  virtual bool is_identity() const { return false; }
   // The shape of y for x of `shape`, and back (they differ when the event
   // changes size: K-1 -> K for stick-breaking, D(D-1)/2 -> (D, D) for
   // corr-Cholesky).

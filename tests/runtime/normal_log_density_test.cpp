@@ -28,6 +28,27 @@ TEST(NormalLogDensity, ValueMatchesTheFormula) {
   EXPECT_TRUE(at::allclose(normal_log_density(v, loc, scale), reference(v, loc, scale), 1e-12, 1e-12));
 }
 
+TEST(NormalLogDensity, ScalarScalesTakeTheHostArithmeticPathWithTheSameResult) {
+  const at::Tensor v = at::tensor({-1.5, 0.0, 2.25}, f64());
+  const at::Tensor loc = at::tensor({0.5, 0.1, -0.3}, f64());
+  // 0-dim, expanded to the batch shape (as Normal(zeros(3), 1.3) holds it), and float32.
+  for (const at::Tensor& scale : {at::scalar_tensor(1.3, f64()), at::scalar_tensor(1.3, f64()).expand({3}),
+                                  at::scalar_tensor(1.3, at::TensorOptions().dtype(at::kFloat))}) {
+    EXPECT_TRUE(at::allclose(normal_log_density(v, loc, scale), reference(v, loc, scale), 1e-7, 1e-7));
+  }
+  // A 0-dim float64 scale keeps a float32 value's dtype, as LibTorch's promotion does.
+  const at::Tensor v32 = v.to(at::kFloat), loc32 = loc.to(at::kFloat);
+  const at::Tensor lp32 = normal_log_density(v32, loc32, at::scalar_tensor(1.3, f64()));
+  EXPECT_EQ(lp32.scalar_type(), at::kFloat);
+  EXPECT_TRUE(at::allclose(lp32.to(at::kDouble), reference(v, loc, at::scalar_tensor(1.3, f64())), 1e-5, 1e-5));
+  // An expanded float64 scale widens it; a scale that widens the shape broadcasts it.
+  EXPECT_EQ(normal_log_density(v32, loc32, at::scalar_tensor(1.3, f64()).expand({3})).scalar_type(), at::kDouble);
+  const at::Tensor wide = normal_log_density(at::tensor({0.5}, f64()), at::tensor({0.0}, f64()),
+                                             at::scalar_tensor(2.0, f64()).expand({2, 1}));
+  EXPECT_EQ(wide.sizes(), at::IntArrayRef({2, 1}));
+  EXPECT_NEAR(wide[1][0].item<double>(), -0.5 * 0.0625 - std::log(2.0) - 0.5 * std::log(2 * M_PI), 1e-12);
+}
+
 TEST(NormalLogDensity, GradientsOfEachInputWithBroadcasting) {
   // value (2, 3), loc (3), scale 0-dim: every gradient is summed back to its input's shape.
   const at::Tensor v = at::tensor({-1.5, 0.0, 2.25, 0.3, -0.2, 1.1}, f64()).reshape({2, 3});
