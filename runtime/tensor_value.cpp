@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include <optional>
 #include <vector>
 
 #include "runtime/errors.h"
@@ -83,12 +84,19 @@ bool collect_numbers(const Value& v, size_t depth, NumberNest& out, std::string_
   return true;
 }
 
-at::Tensor tensor_from_numbers(const NumberNest& nest) {
-  const at::ScalarType dtype = nest.any_float ? kDefaultFloat
-                               : nest.any_int ? at::kLong
-                                              : at::kBool;
+// `floating`: the floating dtype asked for, read in float64 first (nullopt:
+// torch.tensor's inference).
+at::Tensor tensor_from_numbers(const NumberNest& nest, std::optional<at::ScalarType> floating = std::nullopt) {
+  const at::ScalarType dtype = floating ? at::kDouble
+                               : nest.any_float ? kDefaultFloat
+                               : nest.any_int   ? at::kLong
+                                                : at::kBool;
   at::Tensor t = at::empty(nest.shape, at::TensorOptions().dtype(dtype));
-  if (dtype == kDefaultFloat) {
+  if (dtype == at::kDouble) {
+    double* p = t.data_ptr<double>();
+    for (const Value* v : nest.leaves) *p++ = v->to_double();
+    if (*floating != at::kDouble) t = t.to(*floating);
+  } else if (dtype == kDefaultFloat) {
     float* p = t.data_ptr<float>();
     for (const Value* v : nest.leaves) *p++ = static_cast<float>(v->to_double());
   } else if (dtype == at::kLong) {
@@ -136,6 +144,18 @@ at::Tensor to_tensor(const Value& v, std::string_view what) {
   NumberNest nest;
   if (collect_numbers(v, 0, nest, what)) return tensor_from_numbers(nest);
   return torch_guard(what, [&] { return stack_elements(*items, what); });
+}
+
+at::Tensor to_tensor(const Value& v, std::string_view what, at::ScalarType dtype) {
+  if (at::isFloatingType(dtype)) {
+    if (v.is_float() || v.is_int()) return at::scalar_tensor(v.to_double(), at::TensorOptions().dtype(dtype));
+    const std::vector<Value>* items = is_tensor(v) ? nullptr : sequence_items(v);
+    NumberNest nest;
+    if (items != nullptr && !items->empty() && collect_numbers(v, 0, nest, what))
+      return tensor_from_numbers(nest, dtype);
+  }
+  const at::Tensor t = to_tensor(v, what);
+  return t.scalar_type() == dtype ? t : t.to(dtype);
 }
 
 }  // namespace kiln::rt

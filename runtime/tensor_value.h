@@ -39,6 +39,10 @@ inline const at::Tensor& tensor_of(const Value& v) { return v.as<TensorObject>()
 // flow through tensor elements). Raises KilnError naming `what` otherwise,
 // or for ragged nesting.
 at::Tensor to_tensor(const Value& v, std::string_view what);
+// The same converted to `dtype` (torch.tensor(data, dtype=...)): numbers
+// meeting a floating dtype are read at full precision first, so
+// tensor([0.1], dtype=float64) holds the double 0.1, not float32's 0.1.
+at::Tensor to_tensor(const Value& v, std::string_view what, at::ScalarType dtype);
 
 // PyTorch's repr, compact (fewest decimals, up to 4, that show every element):
 // tensor(1.5), tensor([1., 2., 3.]), tensor([0.3333, 1.0000], dtype=float64),

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <torch/autograd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
@@ -156,11 +157,20 @@ std::vector<at::Tensor> Potential::leaves_at(const std::vector<double>& z, bool 
   std::vector<at::Tensor> leaves;
   leaves.reserve(blocks_.size());
   for (const LatentBlock& b : blocks_) {
-    // LibTorch reads the data only; the const_cast never leads to a write.
-    const at::Tensor slice = at::from_blob(const_cast<double*>(z.data()) + b.offset, b.unconstrained_shape,
-                                           at::TensorOptions().dtype(at::kDouble));
     const c10::ScalarType dtype = b.identity ? b.dtype : at::kDouble;
-    at::Tensor leaf = dtype == at::kDouble ? slice.clone() : slice.to(dtype);
+    // Filled on the host: one LibTorch call (the allocation) instead of a
+    // dispatched copy or cast.
+    at::Tensor leaf = at::empty(b.unconstrained_shape, at::TensorOptions().dtype(dtype));
+    const double* from = z.data() + b.offset;
+    if (dtype == at::kDouble) {
+      std::copy(from, from + b.size, leaf.data_ptr<double>());
+    } else if (dtype == at::kFloat) {
+      std::copy(from, from + b.size, leaf.data_ptr<float>());
+    } else {
+      // LibTorch reads the data only; the const_cast never leads to a write.
+      leaf = at::from_blob(const_cast<double*>(from), b.unconstrained_shape, at::TensorOptions().dtype(at::kDouble))
+                 .to(dtype);
+    }
     if (track) leaf.requires_grad_(true);
     leaves.push_back(std::move(leaf));
   }

@@ -1,6 +1,7 @@
 #include "stdlib/distributions/dist_params.h"
 
 #include <ATen/ATen.h>
+#include <ATen/ScalarOps.h>
 
 #include <cmath>
 #include <optional>
@@ -28,12 +29,14 @@ std::vector<at::Tensor> broadcast_params(std::string_view dist, const std::vecto
   for (const ParamArg& a : args) {
     const Value& v = *a.value;
     if (v.is_number()) {
-      out.push_back(at::scalar_tensor(v.to_double(), at::TensorOptions().dtype(common)));
+      // Made without the dispatcher: distributions are built on every run of a model.
+      out.push_back(at::detail::scalar_tensor_static(v.to_double(), common, at::kCPU));
       continue;
     }
     if (!is_tensor(v) && !v.is(ObjKind::kList) && !v.is(ObjKind::kTuple))
       raise_arg_type(dist, a.name, "a number or a tensor", v);
-    out.push_back(to_tensor(v, dist).to(common));
+    const at::Tensor t = to_tensor(v, dist);
+    out.push_back(t.scalar_type() == common ? t : t.to(common));
   }
   bool same = true;
   for (const at::Tensor& t : out) same = same && t.sizes() == out[0].sizes();

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "stdlib/distributions/reduce_to.h"
+#include "stdlib/tensor/wrapped_number.h"
 
 namespace kiln::rt {
 
@@ -42,8 +43,9 @@ at::Tensor formula(const at::Tensor& value, const at::Tensor& loc, const at::Ten
                                       : at::promote_types(r.scalar_type(), scale.scalar_type());
   if (const std::optional<double> s = single_stored_value(scale);
       s && promoted == r.scalar_type() && r.sizes() == at::infer_size(r.sizes(), scale.sizes())) {
-    r.mul_(1.0 / *s);
-    return r.mul_(r).mul_(-0.5).add_(-std::log(*s) - kLogSqrtTwoPi);
+    const at::ScalarType t = r.scalar_type();
+    r.mul_(wrapped_number(1.0 / *s, t));
+    return r.mul_(r).mul_(wrapped_number(-0.5, t)).add_(wrapped_number(-std::log(*s) - kLogSqrtTwoPi, t));
   }
   r = r / scale;
   return r.square().mul_(-0.5).sub_(scale.log()).sub_(kLogSqrtTwoPi);

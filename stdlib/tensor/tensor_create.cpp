@@ -23,10 +23,10 @@ at::TensorOptions options(const CallArgs& args, at::ScalarType fallback) {
 Value builtin_tensor(const CallArgs& args) {
   check_args(args, 1, 1, "dtype,requires_grad");
   const Value& data = args[0];
-  at::Tensor t = to_tensor(data, args.callee);
+  const auto dtype = dtype_arg(args.kw("dtype"), args.callee);
+  at::Tensor t = dtype ? to_tensor(data, args.callee, *dtype) : to_tensor(data, args.callee);
   // As torch.tensor: a tensor argument is copied, not aliased.
   if (is_tensor(data)) t = t.detach().clone();
-  if (auto dtype = dtype_arg(args.kw("dtype"), args.callee)) t = t.to(*dtype);
   if (bool_kw(args, "requires_grad", false)) {
     if (!at::isFloatingType(t.scalar_type()))
       raise_arg_error(args.callee, "only floating-point tensors can require gradients");

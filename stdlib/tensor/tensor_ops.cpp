@@ -11,6 +11,7 @@
 #include "runtime/value_ops.h"
 #include "stdlib/arg_checks.h"
 #include "stdlib/tensor/torch_errors.h"
+#include "stdlib/tensor/wrapped_number.h"
 
 namespace kiln::rt {
 
@@ -62,6 +63,20 @@ at::Tensor operand(const Value& v) {
   if (v.is_float()) return at::native::wrapped_scalar_tensor(at::Scalar(v.as_float()));
   if (v.is_int()) return at::native::wrapped_scalar_tensor(at::Scalar(v.as_int()));
   return at::native::wrapped_scalar_tensor(at::Scalar(v.as_bool()));
+}
+
+// `v` as the operand of `op` with `other`: a Python number meeting a
+// floating tensor in arithmetic becomes a wrapped number of that tensor's
+// dtype, which saves LibTorch a cast per operation (wrapped_number.h); the
+// result and its dtype are the same.
+at::Tensor operand(const Value& v, const Value& other, ir::Op op) {
+  const bool arithmetic = op == ir::Op::Add || op == ir::Op::Sub || op == ir::Op::Mul || op == ir::Op::Div;
+  if (arithmetic && (v.is_float() || v.is_int()) && is_tensor(other)) {
+    const at::ScalarType t = tensor_of(other).scalar_type();
+    if (at::isFloatingType(t))
+      return wrapped_number(v.is_float() ? v.as_float() : static_cast<double>(v.as_int()), t);
+  }
+  return operand(v);
 }
 
 bool broadcastable(at::IntArrayRef a, at::IntArrayRef b) {
@@ -149,8 +164,8 @@ Value tensor_binary_op(ir::Op op, const Value& a, const Value& b) {
   }
   if (op == ir::Op::MatMul && (!is_tensor(a) || !is_tensor(b)))
     raise("'@' needs two tensors, got '" + type_name(a) + "' and '" + type_name(b) + "'");
-  const at::Tensor x = operand(a);
-  const at::Tensor y = operand(b);
+  const at::Tensor x = operand(a, b, op);
+  const at::Tensor y = operand(b, a, op);
   try {
     return make_tensor(apply_binary(op, x, y));
   } catch (const KilnError&) {
