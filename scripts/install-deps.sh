@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkgconf ccache make
   antlr4 libantlr4-runtime-dev uuid-dev default-jre-headless
-  libtorch-dev libopenblas0-pthread
+  libtorch-dev libopenblas0-pthread libtcmalloc-minimal4
   llvm-16-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   libedit-dev nlohmann-json3-dev libgraphviz-dev gnuplot-nox
