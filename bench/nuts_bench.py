@@ -21,13 +21,22 @@ an estimate of its CPU time, the ESS/CPU-s column: on a shared machine wall
 time moves with other load). Reported per workload: the median over
 --repeat runs (seeds 1, 2, ...) and their range.
 
+With --stan, Stan's NUTS (rstan, `apt-get install r-cran-rstan`) samples the
+same model from the same data in the same run (bench/stan/: the Stan
+programs and the R driver; the logistic data are exported from Kiln's
+simulation), with the same warmup, draws and seeds, diagonal metric: the
+ratio Kiln ÷ Stan then needs no figure measured on another day or another
+data set. Stan compiles each model first (about a minute, not timed); then Kiln's and
+Stan's runs alternate seed by seed, so both see the same machine load.
+
     bench/nuts_bench.py [--kiln build/bin/kiln] [--warmup 1000] [--samples 1000]
-                        [--repeat 3] [--only eight_schools|logistic] [--full-mass]
+                        [--repeat 3] [--only eight_schools|logistic] [--full-mass] [--stan]
 """
 import argparse
 import os
 import pathlib
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -60,6 +69,12 @@ def simulate(rows, features):
     return X, prior_run["y"]["value"]
 
 args = seed(simulate, 0)(1000, 25)
+"""
+
+# Prints the logistic data set, one "ROW <label> <25 features>" line per observation.
+EXPORT_LOGISTIC = LOGISTIC + """
+for i in range(args[0].shape[0]):
+    print("ROW", int(args[1][i]), " ".join([repr(float(args[0][i, j])) for j in range(args[0].shape[1])]))
 """
 
 RUNNER = """
@@ -190,6 +205,100 @@ def report(workload, runs, warmup, samples, full_mass):
           f"waited for the CPU); per CPU second of sampling (estimated) the median is {cpu_ess_s:.0f} ESS/s")
 
 
+def rdump(values):
+    """Data in R's dump format (rstan::read_rdump): ints, vectors, and
+    matrices given as lists of rows (written column-major, as R stores them)."""
+    lines = []
+    for name, v in values.items():
+        if isinstance(v, list) and v and isinstance(v[0], list):
+            columns = [repr(row[j]) for j in range(len(v[0])) for row in v]
+            lines.append(f"{name} <- structure(c({', '.join(columns)}), .Dim = c({len(v)}, {len(v[0])}))")
+        elif isinstance(v, list):
+            lines.append(f"{name} <- c({', '.join(repr(x) for x in v)})")
+        else:
+            lines.append(f"{name} <- {v!r}")
+    return "\n".join(lines) + "\n"
+
+
+def stan_data(kiln, workload):
+    """The benchmark's data for Stan: eight schools from its CSV, the
+    logistic regression exported from Kiln's own simulation."""
+    if workload == "eight_schools":
+        rows = (ROOT.parent / "shared/data/eight_schools.csv").read_text().split()[1:]
+        y = [float(r.split(",")[1]) for r in rows]
+        sigma = [float(r.split(",")[2]) for r in rows]
+        return {"J": len(y), "y": y, "sigma": sigma}
+    with tempfile.TemporaryDirectory() as tmp:
+        program = pathlib.Path(tmp) / "export.ppl"
+        program.write_text(EXPORT_LOGISTIC)
+        proc = subprocess.run([kiln, "run", str(program)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"exporting the logistic data failed with exit code {proc.returncode}:\n{proc.stderr}")
+    rows = [line.split()[1:] for line in proc.stdout.splitlines() if line.startswith("ROW ")]
+    X = [[float(x) for x in r[1:]] for r in rows]
+    return {"N": len(X), "K": len(X[0]), "X": X, "y": [int(r[0]) for r in rows]}
+
+
+class StanRunner:
+    """Stan on one workload: the model compiled once (not timed) in a scratch
+    folder, then one Rscript per seed, so Kiln's and Stan's runs alternate
+    and share the machine's moods."""
+
+    def __init__(self, kiln, workload, warmup, samples):
+        if shutil.which("Rscript") is None:
+            sys.exit("--stan needs R and rstan: apt-get install r-cran-rstan")
+        self.workload, self.warmup, self.samples = workload, warmup, samples
+        self.tmp = tempfile.TemporaryDirectory()
+        self.model = pathlib.Path(self.tmp.name) / f"{workload}.stan"
+        shutil.copy(ROOT / "bench/stan" / f"{workload}.stan", self.model)
+        self.data = pathlib.Path(self.tmp.name) / "data.R"
+        self.data.write_text(rdump(stan_data(kiln, workload)))
+        print(f"{workload}: compiling the Stan model", file=sys.stderr)
+        self._rscript(1, 0)
+
+    def _rscript(self, first, last):
+        proc = subprocess.run(["Rscript", str(ROOT / "bench/stan/run_stan.R"), str(self.model), str(self.data),
+                               str(self.warmup), str(self.samples), str(first), str(last)],
+                              capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="1"))
+        results = [line.split()[1:] for line in proc.stdout.splitlines() if line.startswith("RESULT")]
+        if proc.returncode != 0 or len(results) != max(0, last - first + 1):
+            sys.exit(f"Stan on {self.workload} failed with exit code {proc.returncode}:\n{proc.stderr[-3000:]}")
+        return results
+
+    def run(self, seed):
+        _, sampling, leapfrogs, least, divergences = self._rscript(seed, seed)[0]
+        sampling, leapfrogs, least = float(sampling), int(float(leapfrogs)), float(least)
+        return {"seed": seed, "sampling_s": sampling, "min_ess": least, "ess_per_s": least / sampling,
+                "leapfrog_per_draw": leapfrogs / self.samples, "us_per_gradient": 1e6 * sampling / leapfrogs,
+                "gradients_per_s": leapfrogs / sampling, "divergences": int(float(divergences))}
+
+    def close(self):
+        self.tmp.cleanup()
+
+
+def report_stan(workload, kiln_runs, stan_runs):
+    print(f"\n#### Stan (rstan) on the same data, same settings and seeds\n")
+    print("| run | seed | sampling s | min bulk ESS | ESS/s | leapfrogs/draw | µs/gradient | divergences |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for i, r in enumerate(stan_runs):
+        print(f"| {i + 1} | {r['seed']} | {r['sampling_s']:.2f} | {r['min_ess']:.0f} | {r['ess_per_s']:.0f} | "
+              f"{r['leapfrog_per_draw']:.1f} | {r['us_per_gradient']:.0f} | {r['divergences']} |")
+    rows = []
+    for name, runs in [("Kiln", kiln_runs), ("Stan", stan_runs)]:
+        ess_s, lo, hi = median_and_range(runs, "ess_per_s")
+        us, us_lo, us_hi = median_and_range(runs, "us_per_gradient")
+        per_gradient = statistics.median([r["ess_per_s"] * r["us_per_gradient"] * 1e-6 for r in runs])
+        rows.append((name, ess_s, lo, hi, us, us_lo, us_hi, per_gradient))
+    print("\n| same data | min-bulk-ESS/s | µs per gradient | min bulk ESS per gradient |")
+    print("|---|---:|---:|---:|")
+    for name, ess_s, lo, hi, us, us_lo, us_hi, per_gradient in rows:
+        print(f"| {name} | {ess_s:.0f} ({lo:.0f}–{hi:.0f}) | {us:.0f} ({us_lo:.0f}–{us_hi:.0f}) | {per_gradient:.3f} |")
+    kiln, stan = rows[0], rows[1]
+    print(f"\n- Kiln ÷ Stan, same data and run: ESS/s {kiln[1] / stan[1]:.2f}× (medians), "
+          f"gradient speed {stan[4] / kiln[4]:.2f}× (Stan's µs per gradient ÷ Kiln's), "
+          f"ESS per gradient {kiln[7] / stan[7]:.2f}×")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kiln", default=str(ROOT / "build/bin/kiln"))
@@ -199,14 +308,22 @@ def main():
     ap.add_argument("--only", choices=sorted(PEERS), help="one workload")
     ap.add_argument("--full-mass", action="store_true",
                     help="a dense mass matrix (NUTS(full_mass=True)); the peers' figures are diagonal")
+    ap.add_argument("--stan", action="store_true",
+                    help="also run Stan (rstan) on the same data and seeds and report Kiln ÷ Stan")
     args = ap.parse_args()
     kiln = os.path.abspath(args.kiln)
     for workload in [args.only] if args.only else ["eight_schools", "logistic"]:
-        runs = []
+        stan = StanRunner(kiln, workload, args.warmup, args.samples) if args.stan else None
+        runs, stan_runs = [], []
         for seed in range(1, args.repeat + 1):
             print(f"{workload}: run {seed}/{args.repeat}", file=sys.stderr)
             runs.append(run_once(kiln, workload, args.warmup, args.samples, seed, args.full_mass))
+            if stan:
+                stan_runs.append(stan.run(seed))
         report(workload, runs, args.warmup, args.samples, args.full_mass)
+        if stan:
+            report_stan(workload, runs, stan_runs)
+            stan.close()
 
 
 if __name__ == "__main__":
