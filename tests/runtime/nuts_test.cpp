@@ -346,6 +346,44 @@ TEST(Potential, EnergyAndGradientIncludeTheJacobian) {
   EXPECT_NEAR(constrained, sigma, 1e-12);
 }
 
+TEST(Potential, EachSiteGetsItsOwnLeafAndOnlyTransformedSitesAJacobian) {
+  // x ~ Normal(0, I_3) (float32, Independent: identity-transformed),
+  // s ~ HalfNormal(1) sampled as z = log s, y = 0.5 observed ~ Normal(sum(x), s):
+  //   -U = sum log N(x_i) + log HalfNormal(s) + z + log N(0.5 | sum x, s)
+  //   -dU/dx_i = -x_i + r / s^2,   -dU/dz = -s^2 + r^2 / s^2,   r = 0.5 - sum x.
+  const Value model = model_of([](const CallArgs&) {
+    const Value x = site("x", vector_normal(3));
+    const Value s = site("s", call_builtin("HalfNormal", {Value(1.0)}));
+    const Value y = tensor_value(at::scalar_tensor(0.5));
+    site("y", Normal::make(tensor_value(tensor_of(x).sum()), s), &y);
+    return Value();
+  });
+  const Potential u(model, CallArgs{}, "NUTS");
+  ASSERT_EQ(u.dim(), 4);
+  ASSERT_EQ(u.blocks().size(), 2u);
+  EXPECT_EQ(u.blocks()[0].name, "x");
+  EXPECT_TRUE(u.blocks()[0].identity);
+  EXPECT_EQ(u.blocks()[0].dtype, at::kFloat);
+  EXPECT_FALSE(u.blocks()[1].identity);
+  const std::vector<double> z = {0.2, -0.4, 0.7, 0.3};
+  const double s = std::exp(z[3]), r = 0.5 - (z[0] + z[1] + z[2]);
+  const double log_sqrt_2pi = 0.5 * std::log(2 * M_PI);
+  double minus_u = 0.5 * std::log(2 / M_PI) - s * s / 2 + z[3] - std::log(s) - log_sqrt_2pi - r * r / (2 * s * s);
+  for (int i = 0; i < 3; ++i) minus_u += -log_sqrt_2pi - z[i] * z[i] / 2;
+  std::vector<double> grad;
+  EXPECT_NEAR(u.evaluate(z, grad), -minus_u, 1e-5);
+  ASSERT_EQ(grad.size(), 4u);
+  for (int i = 0; i < 3; ++i) EXPECT_NEAR(grad[i], -(-z[i] + r / (s * s)), 1e-5) << "x[" << i << "]";
+  EXPECT_NEAR(grad[3], -(-s * s + r * r / (s * s)), 1e-5);
+  const at::Tensor raw = u.raw_gradient(z);
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(raw[i].item<double>(), grad[i], 1e-12);
+  std::vector<at::Tensor> log_jacobians;
+  u.trace_at(z, log_jacobians);
+  ASSERT_EQ(log_jacobians.size(), 2u);
+  EXPECT_EQ(log_jacobians[0].item<double>(), 0.0);
+  EXPECT_NEAR(log_jacobians[1].item<double>(), z[3], 1e-12);
+}
+
 TEST(Potential, DiscreteSiteIsRefusedByName) {
   const Value model = model_of([](const CallArgs&) { return site("k", call_builtin("Bernoulli", {Value(0.5)})); });
   const std::string error = error_of([&] { const Potential u(model, CallArgs{}, "NUTS"); });
