@@ -6,6 +6,7 @@
 
 #include "runtime/builtin_registry.h"
 #include "stdlib/arg_checks.h"
+#include "stdlib/distributions/cauchy_log_density.h"
 #include "stdlib/distributions/dist_params.h"
 #include "stdlib/random.h"
 #include "stdlib/tensor/torch_errors.h"
@@ -13,8 +14,6 @@
 namespace kiln::rt {
 
 namespace {
-
-const double kLogPi = std::log(M_PI);
 
 Value builtin_cauchy(const CallArgs& args) {
   check_args(args, 0, 2, "loc,scale");
@@ -58,7 +57,7 @@ at::Tensor Cauchy::icdf(const at::Tensor& q) const {
 }
 
 at::Tensor Cauchy::log_prob_impl(const at::Tensor& value) const {
-  return -kLogPi - scale_.log() - at::log1p(((value - loc_) / scale_).pow(2));
+  return cauchy_log_density(value, loc_, scale_);
 }
 
 Value Cauchy::expand_impl(at::IntArrayRef batch_shape) const {

@@ -7,6 +7,7 @@
 
 #include "runtime/builtin_registry.h"
 #include "stdlib/arg_checks.h"
+#include "stdlib/distributions/cauchy_log_density.h"
 #include "stdlib/distributions/dist_params.h"
 #include "stdlib/random.h"
 #include "stdlib/tensor/torch_errors.h"
@@ -16,8 +17,6 @@ namespace kiln::rt {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-// log(2 / pi): the Cauchy normalizer doubled by folding onto x >= 0.
-const double kLogTwoOverPi = std::log(2.0 / M_PI);
 
 Value builtin_half_cauchy(const CallArgs& args) {
   check_args(args, 0, 1, "scale");
@@ -60,9 +59,7 @@ at::Tensor HalfCauchy::cdf(const at::Tensor& value) const {
 at::Tensor HalfCauchy::icdf(const at::Tensor& q) const { return scale_ * at::tan(q * (M_PI / 2)); }
 
 at::Tensor HalfCauchy::log_prob_impl(const at::Tensor& value) const {
-  const at::Tensor lp = kLogTwoOverPi - scale_.log() - at::log1p((value / scale_).pow(2));
-  // -inf below 0 when validation is off, as torch.
-  return at::where(value >= 0, lp, -kInf);
+  return half_cauchy_log_density(value, scale_);
 }
 
 Value HalfCauchy::expand_impl(at::IntArrayRef batch_shape) const {

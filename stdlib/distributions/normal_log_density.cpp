@@ -4,9 +4,9 @@
 #include <torch/autograd.h>
 
 #include <cmath>
-#include <optional>
 
 #include "stdlib/distributions/reduce_to.h"
+#include "stdlib/distributions/single_stored_value.h"
 #include "stdlib/tensor/wrapped_number.h"
 
 namespace kiln::rt {
@@ -19,36 +19,18 @@ using torch::autograd::variable_list;
 // log(sqrt(2 pi)), the Gaussian's normalizing constant.
 const double kLogSqrtTwoPi = 0.5 * std::log(2.0 * M_PI);
 
-// The one value of a CPU floating tensor whose elements all share one
-// storage element (a 0-dim tensor, or a scalar expanded to a batch shape,
-// as Normal(zeros(n), 1.0) holds its scale), read without a LibTorch call.
-std::optional<double> single_stored_value(const at::Tensor& t) {
-  if (!t.device().is_cpu()) return std::nullopt;
-  for (const int64_t stride : t.strides())
-    if (stride != 0) return std::nullopt;
-  if (t.scalar_type() == at::kDouble) return *t.data_ptr<double>();
-  if (t.scalar_type() == at::kFloat) return static_cast<double>(*t.data_ptr<float>());
-  return std::nullopt;
-}
-
 at::Tensor formula(const at::Tensor& value, const at::Tensor& loc, const at::Tensor& scale) {
   at::Tensor r = value - loc;
   // A scalar scale (the commonest case) turns the division and the log into
-  // host arithmetic: half the operations of the general formula. Only when
-  // the scale does not widen the result's shape or dtype.
-  // (LibTorch's promotion: a 0-dim operand does not widen a dimensioned one
-  // of its category.)
-  const at::ScalarType promoted = scale.dim() == 0 && r.dim() > 0
-                                      ? r.scalar_type()
-                                      : at::promote_types(r.scalar_type(), scale.scalar_type());
-  if (const std::optional<double> s = single_stored_value(scale);
-      s && promoted == r.scalar_type() && r.sizes() == at::infer_size(r.sizes(), scale.sizes())) {
+  // host arithmetic: half the operations of the general formula.
+  if (const std::optional<double> s = scalar_operand(r, scale)) {
     const at::ScalarType t = r.scalar_type();
     r.mul_(wrapped_number(1.0 / *s, t));
     return r.mul_(r).mul_(wrapped_number(-0.5, t)).add_(wrapped_number(-std::log(*s) - kLogSqrtTwoPi, t));
   }
   r = r / scale;
-  return r.square().mul_(-0.5).sub_(scale.log()).sub_(kLogSqrtTwoPi);
+  const at::ScalarType t = r.scalar_type();
+  return r.mul_(r).mul_(wrapped_number(-0.5, t)).sub_(scale.log()).sub_(wrapped_number(kLogSqrtTwoPi, t));
 }
 
 class NormalLogDensity : public torch::autograd::Function<NormalLogDensity> {
