@@ -45,17 +45,11 @@ TEST(BernoulliLogitsLogDensity, GradientsOfEachInputWithBroadcasting) {
 TEST(BernoulliLogitsLogDensity, SecondDerivativesMatchAutogradOfTheFormula) {
   const at::Tensor logits0 = at::tensor({-1.5, 0.4, 2.25}, f64());
   const at::Tensor value0 = at::tensor({1.0, 0.0, 1.0}, f64());
-  auto hessian_rows = [&](auto density) {
-    const at::Tensor logits = logits0.clone().requires_grad_(true);
-    const at::Tensor value = value0.clone().requires_grad_(true);
-    const at::Tensor lp = density(logits, value).sum();
-    const auto first = torch::autograd::grad({lp}, {logits, value}, {}, true, true);
-    const at::Tensor total = first[0].sum() + first[1].sum();
-    const auto second = torch::autograd::grad({total}, {logits, value});
-    return at::cat({second[0], second[1]});
+  const auto rows = [&](auto density) {
+    return testing::second_derivative_rows([&](const std::vector<at::Tensor>& x) { return density(x[0], x[1]); },
+                                           {logits0, value0});
   };
-  EXPECT_TRUE(
-      at::allclose(hessian_rows(bernoulli_logits_log_density), hessian_rows(reference), 1e-10, 1e-10));
+  EXPECT_TRUE(at::allclose(rows(bernoulli_logits_log_density), rows(reference), 1e-10, 1e-10));
 }
 
 TEST(BernoulliLogitsLogDensity, Float32LogitsWithFloat64ValuesGetFloat32Gradient) {

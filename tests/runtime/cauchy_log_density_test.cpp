@@ -72,17 +72,11 @@ TEST(CauchyLogDensity, SecondDerivativesMatchAutogradOfTheFormula) {
   const at::Tensor v0 = at::tensor({-1.5, 0.4, 2.25}, f64());
   const at::Tensor loc0 = at::tensor({0.5, -0.4, 1.0}, f64());
   const at::Tensor scale0 = at::tensor({0.7, 1.2, 3.0}, f64());
-  auto hessian_rows = [&](auto density) {
-    const at::Tensor v = v0.clone().requires_grad_(true);
-    const at::Tensor loc = loc0.clone().requires_grad_(true);
-    const at::Tensor scale = scale0.clone().requires_grad_(true);
-    const at::Tensor lp = density(v, loc, scale).sum();
-    const auto first = torch::autograd::grad({lp}, {v, loc, scale}, {}, true, true);
-    const at::Tensor total = first[0].sum() + first[1].sum() + first[2].sum();
-    const auto second = torch::autograd::grad({total}, {v, loc, scale});
-    return at::cat({second[0], second[1], second[2]});
+  const auto rows = [&](auto density) {
+    return testing::second_derivative_rows(
+        [&](const std::vector<at::Tensor>& x) { return density(x[0], x[1], x[2]); }, {v0, loc0, scale0});
   };
-  EXPECT_TRUE(at::allclose(hessian_rows(cauchy_log_density), hessian_rows(reference), 1e-10, 1e-10));
+  EXPECT_TRUE(at::allclose(rows(cauchy_log_density), rows(reference), 1e-10, 1e-10));
 }
 
 TEST(CauchyLogDensity, Float32ValueKeepsItsDtypeWithAFloat64ScalarScale) {

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <functional>
+#include <vector>
 
 namespace kiln::rt::testing {
 
@@ -36,6 +37,21 @@ inline void expect_gradient_matches(const std::function<at::Tensor(const at::Ten
     EXPECT_NEAR(analytic, numeric, kGradientTolerance * std::max(1.0, std::fabs(numeric)))
         << "element " << i;
   }
+}
+
+// The second derivatives of a function of several tensors, as the rows a
+// Hessian check compares: d/d(inputs) of the sum of all first derivatives of
+// sum(f(inputs)), concatenated. For checking a fused density's hand-written
+// backward (which must stay differentiable) against autograd of its
+// written-out formula, at the same points.
+inline at::Tensor second_derivative_rows(const std::function<at::Tensor(const std::vector<at::Tensor>&)>& f,
+                                         const std::vector<at::Tensor>& at_points) {
+  std::vector<at::Tensor> inputs;
+  for (const at::Tensor& p : at_points) inputs.push_back(p.detach().clone().requires_grad_(true));
+  const auto first = torch::autograd::grad({f(inputs).sum()}, inputs, {}, true, true);
+  at::Tensor total = first[0].sum();
+  for (size_t i = 1; i < first.size(); ++i) total = total + first[i].sum();
+  return at::cat(torch::autograd::grad({total}, inputs));
 }
 
 }  // namespace kiln::rt::testing
