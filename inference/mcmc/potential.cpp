@@ -194,7 +194,10 @@ Value Potential::run_at(const std::vector<at::Tensor>& leaves, at::Tensor& log_j
     }
     const Transform& t = b.bijection();
     const at::Tensor y = t.forward(x);
-    const at::Tensor term = t.log_abs_det_jacobian(x, y).sum().to(at::kDouble);
+    // (A scalar site's term needs no reduction, and the leaf is float64 already.)
+    at::Tensor term = t.log_abs_det_jacobian(x, y);
+    if (term.dim() > 0) term = term.sum();
+    if (term.scalar_type() != at::kDouble) term = term.to(at::kDouble);
     log_jacobian = log_jacobian.defined() ? log_jacobian + term : term;
     if (per_site != nullptr) per_site->push_back(term.detach());
     values.push_back(make_tensor(y.to(b.dtype)));

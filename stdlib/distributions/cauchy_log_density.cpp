@@ -61,10 +61,10 @@ CauchyGradients cauchy_gradients(const at::Tensor& g, const at::Tensor& value, c
   const at::Tensor d2 = d * d, s2 = scale * scale;
   // g / (scale^2 + d^2), zero where the half-Cauchy's density is constant (-inf).
   at::Tensor q = g / (s2 + d2);
-  if (half) q = at::where(value.lt(0), at::zeros({}, q.options()), q);
+  if (half) q = q.masked_fill(value.lt(wrapped_number(0.0, value.scalar_type())), 0.0);
   CauchyGradients out;
   if (need_value || need_loc) {
-    const at::Tensor p = 2 * d * q;
+    const at::Tensor p = (d * q).mul(wrapped_number(2.0, q.scalar_type()));
     if (need_value) out.value = reduce_to(-p, value);
     if (need_loc) out.loc = reduce_to(p, loc);
   }
