@@ -1,8 +1,6 @@
 #include "stdlib/distributions/bernoulli.h"
 
 #include <ATen/ATen.h>
-#include <ATen/core/Reduction.h>
-#include <torch/autograd.h>
 
 #include "runtime/builtin_registry.h"
 #include "stdlib/arg_checks.h"
@@ -19,20 +17,6 @@ namespace {
 Value builtin_bernoulli(const CallArgs& args) {
   check_args(args, 0, 1, "probs,logits");
   return Bernoulli::make(optional_arg(args, 0, "probs"), optional_arg(args, 1, "logits"));
-}
-
-// target * log(sigmoid(logits)) + (1 - target) * log(1 - sigmoid(logits)),
-// elementwise and stable for large |logits|.
-at::Tensor neg_bce_with_logits(const at::Tensor& logits, const at::Tensor& target) {
-  const std::vector<int64_t> shape = at::infer_size(logits.sizes(), target.sizes());
-  const at::ScalarType t = at::promote_types(logits.scalar_type(), target.scalar_type());
-  // Converted and expanded only when needed: each is an operation, and on
-  // logits that require grad a graph node, for every evaluation.
-  auto prepare = [&](const at::Tensor& x) {
-    const at::Tensor typed = x.scalar_type() == t ? x : x.to(t);
-    return typed.sizes() == at::IntArrayRef(shape) ? typed : typed.expand(shape);
-  };
-  return -at::binary_cross_entropy_with_logits(prepare(logits), prepare(target), {}, {}, at::Reduction::None);
 }
 
 }  // namespace
@@ -91,7 +75,8 @@ at::Tensor Bernoulli::variance() const {
   return p * (1 - p);
 }
 
-at::Tensor Bernoulli::entropy() const { return -neg_bce_with_logits(logits(), probs()); }
+// -(p log p + (1 - p) log(1 - p)): the log mass of the value p, negated.
+at::Tensor Bernoulli::entropy() const { return -bernoulli_logits_log_density(logits(), probs()); }
 
 at::Tensor Bernoulli::log_prob_impl(const at::Tensor& value) const {
   return bernoulli_logits_log_density(logits(), value);

@@ -21,24 +21,17 @@ const double kLogPi = std::log(M_PI);
 const double kLog2 = std::log(2.0);
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// value - loc as a fresh tensor (loc undefined: the half-Cauchy's 0).
-at::Tensor centered(const at::Tensor& value, const at::Tensor& loc) {
-  return loc.defined() ? value - loc : value.clone();
-}
-
-// -log(pi) - log(scale) - log1p(r^2) + offset, r = (value - loc) / scale.
+// -log(pi) - log(scale) - log1p(r^2) + offset, r = (value - loc) / scale
+// (loc undefined: the half-Cauchy's 0).
 at::Tensor formula(const at::Tensor& value, const at::Tensor& loc, const at::Tensor& scale, double offset) {
-  at::Tensor r = centered(value, loc);
-  if (const std::optional<double> s = scalar_operand(r, scale)) {
-    const at::ScalarType t = r.scalar_type();
-    r.mul_(wrapped_number(1.0 / *s, t));
-    r.mul_(r).log1p_();
-    return at::sub(wrapped_number(offset - kLogPi - std::log(*s), t), r);
-  }
-  r = r / scale;
-  const at::ScalarType t = r.scalar_type();
+  const at::Tensor d = loc.defined() ? value - loc : value;  // read only: it may be `value`
+  // A scalar scale's division and log are host arithmetic.
+  const std::optional<double> s = scalar_operand(d, scale);
+  at::Tensor r = s ? d.mul(wrapped_number(1.0 / *s, d.scalar_type())) : d / scale;
   r.mul_(r).log1p_();
-  return at::sub(wrapped_number(offset - kLogPi, t), r).sub_(scale.log());
+  const double constant = offset - kLogPi - (s ? std::log(*s) : 0.0);
+  at::Tensor lp = at::sub(wrapped_number(constant, r.scalar_type()), r);
+  return s ? lp : lp.sub_(scale.log());
 }
 
 at::Tensor half_formula(const at::Tensor& value, const at::Tensor& scale) {

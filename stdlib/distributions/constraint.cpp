@@ -9,7 +9,7 @@
 #include "runtime/objects.h"
 #include "runtime/tensor_value.h"
 #include "stdlib/arg_checks.h"
-#include "stdlib/distributions/dist_params.h"
+#include "stdlib/distributions/single_stored_value.h"
 #include "stdlib/distributions/float_limits.h"
 #include "stdlib/tensor/tensor_print.h"
 #include "stdlib/tensor/torch_errors.h"
@@ -186,7 +186,7 @@ bool Constraint::is_discrete() const {
 }
 
 std::optional<bool> Constraint::check_single_element(const at::Tensor& value) const {
-  const std::optional<double> x = single_element(value);
+  const std::optional<double> x = single_stored_value(value);
   if (!x) return std::nullopt;
   switch (kind_) {
     case ConstraintKind::kReal: return !std::isnan(*x);

@@ -74,9 +74,10 @@ class Constraint final : public Object {
   // numbers, and bounds compare with values of any dtype after the usual
   // type promotion. Raises KilnError if value has fewer than event_dim() dims.
   at::Tensor check(const at::Tensor& value) const;
-  // The answer of check() for a one-element float value of a real,
-  // positive, nonnegative or unit-interval constraint, read without LibTorch
-  // operations (validation's common case); nullopt for anything else.
+  // The answer of check() for a scalar float value (single_stored_value.h)
+  // of a real, positive, nonnegative or unit-interval constraint, read
+  // without LibTorch operations (validation's common case); nullopt for
+  // anything else.
   std::optional<bool> check_single_element(const at::Tensor& value) const;
 
   // The name a user writes, without the "constraints." prefix:

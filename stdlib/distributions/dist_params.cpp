@@ -10,6 +10,7 @@
 #include "runtime/tensor_value.h"
 #include "runtime/value_ops.h"
 #include "stdlib/arg_checks.h"
+#include "stdlib/distributions/single_stored_value.h"
 #include "stdlib/tensor/tensor_print.h"
 
 namespace kiln::rt {
@@ -81,21 +82,14 @@ void check_param(std::string_view dist, std::string_view param, const at::Tensor
                             describe_violation(param, value, ok));
 }
 
-std::optional<double> single_element(const at::Tensor& t) {
-  if (t.numel() != 1 || !t.device().is_cpu()) return std::nullopt;
-  if (t.scalar_type() == at::kFloat) return static_cast<double>(*t.data_ptr<float>());
-  if (t.scalar_type() == at::kDouble) return *t.data_ptr<double>();
-  return std::nullopt;
-}
-
 void check_not_nan(std::string_view dist, std::string_view param, const at::Tensor& value) {
-  const std::optional<double> x = single_element(value);
+  const std::optional<double> x = single_stored_value(value);
   if (x && !std::isnan(*x)) return;
   check_param(dist, param, value, value == value, "a real number (not nan)");
 }
 
 void check_positive(std::string_view dist, std::string_view param, const at::Tensor& value) {
-  const std::optional<double> x = single_element(value);
+  const std::optional<double> x = single_stored_value(value);
   if (x && *x > 0) return;
   check_param(dist, param, value, value > 0, "positive");
 }

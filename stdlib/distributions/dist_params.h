@@ -7,7 +7,6 @@
 
 #include <ATen/core/Tensor.h>
 
-#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -33,13 +32,10 @@ void check_param(std::string_view dist, std::string_view param, const at::Tensor
                  const at::Tensor& ok, std::string_view requirement);
 
 // check_param for the two commonest requirements, "a real number (not nan)"
-// and "positive". A one-element tensor (most parameters of most models) is
-// read directly, without the two LibTorch operations of comparing and
-// reducing: validation runs on every distribution of every step.
-// The element of a one-element float or double CPU tensor, read directly;
-// nullopt for any other tensor.
-std::optional<double> single_element(const at::Tensor& t);
-
+// and "positive". A scalar parameter (most parameters of most models) is
+// read directly (single_stored_value.h), without the two LibTorch operations
+// of comparing and reducing: validation runs on every distribution of every
+// step.
 void check_not_nan(std::string_view dist, std::string_view param, const at::Tensor& value);
 void check_positive(std::string_view dist, std::string_view param, const at::Tensor& value);
 

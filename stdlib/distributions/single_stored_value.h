@@ -1,8 +1,9 @@
-// The one value of a CPU floating tensor whose elements all share one
-// storage element: a 0-dim tensor, or a scalar expanded to a batch shape (as
-// Normal(zeros(n), 1.0) holds its scale). Read without a LibTorch call; the
-// fused densities turn such a parameter's divisions and logs into host
-// arithmetic. nullopt for anything else.
+// The one value of a CPU float or double tensor whose elements all share
+// one storage element: a one-element tensor, or a scalar expanded to a
+// batch shape (as Normal(zeros(n), 1.0) holds its scale). Read without a
+// LibTorch call: validation checks such parameters and values this way, and
+// the fused densities turn a scalar parameter's divisions and logs into
+// host arithmetic. nullopt for anything else.
 #pragma once
 
 #include <ATen/ExpandUtils.h>
@@ -13,9 +14,10 @@
 namespace kiln::rt {
 
 inline std::optional<double> single_stored_value(const at::Tensor& t) {
-  if (!t.defined() || !t.device().is_cpu()) return std::nullopt;
-  for (const int64_t stride : t.strides())
-    if (stride != 0) return std::nullopt;
+  if (!t.defined() || !t.device().is_cpu() || t.numel() == 0) return std::nullopt;
+  if (t.numel() > 1)
+    for (const int64_t stride : t.strides())
+      if (stride != 0) return std::nullopt;
   if (t.scalar_type() == at::kDouble) return *t.data_ptr<double>();
   if (t.scalar_type() == at::kFloat) return static_cast<double>(*t.data_ptr<float>());
   return std::nullopt;
