@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "runtime/errors.h"
-#include "stdlib/arg_checks.h"
 #include "runtime/value_ops.h"
+#include "stdlib/arg_checks.h"
 
 namespace kiln::rt {
 

@@ -17,7 +17,6 @@ struct KilnSession {
   std::vector<std::string> completions;
 };
 
-
 extern "C" KilnSession* kiln_session_new(int color, int has_seed, uint64_t seed) {
   KilnSession* session = nullptr;
   kiln::rt::run_entry_point([&] {
